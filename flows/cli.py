@@ -1,0 +1,136 @@
+"""`hubcensus`: run the census, serve the simulated Hub, or run the offline demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from pipeline.settings import Paths
+
+from . import configure_prefect
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _rate_limit(text: str) -> tuple[int, float]:
+    try:
+        requests, seconds = text.split("/")
+        return int(requests), float(seconds)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected REQUESTS/SECONDS, like 1000/300: {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hubcensus", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="census the Hub once into the warehouse (the daily job)")
+    run.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+    run.add_argument("--endpoint", help="Hub endpoint (default: $HF_ENDPOINT, else https://huggingface.co)")
+
+    fake = commands.add_parser("fake-hub", help="serve the simulated Hub over HTTP")
+    fake.add_argument("--port", type=int, default=8999)
+    fake.add_argument("--host", default="127.0.0.1")
+    fake.add_argument("--date", type=_date, default=date(2026, 1, 1), help="the simulated day (default 2026-01-01)")
+    fake.add_argument("--models", type=_positive, default=10_000, help="models created by --date")
+    fake.add_argument("--seed", type=int, default=0)
+    fake.add_argument("--page-size", type=_positive, default=1000, help="largest page served")
+    fake.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    fake.add_argument("--rate-limit", type=_rate_limit, help="REQUESTS/SECONDS fixed window, like 1000/300")
+    fake.add_argument("--token", help="require this bearer token (401 otherwise)")
+
+    demo = commands.add_parser("demo", help="offline demo: census the simulated Hub over several days")
+    demo.add_argument("--home", default="hubcensus-demo", help="data directory (default: ./hubcensus-demo)")
+    demo.add_argument("--days", type=_positive, default=5)
+    demo.add_argument("--models", type=_positive, default=5000, help="models in the simulated world")
+    demo.add_argument("--start", type=_date, default=date(2026, 1, 1), help="first simulated day")
+    demo.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "fake-hub":
+            return _fake_hub(args)
+        paths = Paths.from_env(args.home)
+        configure_prefect(paths)
+        if args.command == "run":
+            from .daily import daily_census
+
+            daily_census(home=str(paths.home), endpoint=args.endpoint)
+        else:
+            _demo(paths, args)
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # the message is for the user; the traceback is in Prefect's logs
+        print(f"hubcensus {args.command}: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+
+
+def _fake_hub(args) -> int:
+    from pipeline.simulated_hub import SimulatedHub, World
+
+    world = World(seed=args.seed, models_at=args.models, anchor=args.date)
+    hub = SimulatedHub(
+        world,
+        args.date,
+        host=args.host,
+        port=args.port,
+        max_page_size=args.page_size,
+        latency=args.latency,
+        rate_limit=args.rate_limit,
+        token=args.token,
+    )
+    print(f"simulated Hub for {args.date} ({args.models:,} models, seed {args.seed}) on {hub.url}", flush=True)
+    print(f"  HF_ENDPOINT={hub.url} hubcensus run", flush=True)
+    hub.serve_forever()
+    return 0
+
+
+def _demo(paths: Paths, args) -> None:
+    from pipeline.simulated_hub import SimulatedHub, World
+    from pipeline.warehouse import connect
+
+    from .daily import daily_census
+
+    world = World(seed=args.seed, models_at=args.models, anchor=args.start)
+    with SimulatedHub(world, args.start) as hub:
+        print(f"simulated Hub on {hub.url}: {args.models:,} models, {args.days} days from {args.start}")
+        for offset in range(args.days):
+            hub.day = args.start + timedelta(days=offset)
+            daily_census(home=str(paths.home), endpoint=hub.url)
+    with connect(paths, read_only=True) as con:
+        rows = con.execute(
+            "SELECT snapshot_date, models, pages, complete FROM snapshots ORDER BY snapshot_date"
+        ).fetchall()
+        stats = con.execute("SELECT count(*), count(DISTINCT model_id) FROM model_stats").fetchone()
+    print(f"\ndemo warehouse: {paths.warehouse}")
+    for day, models, pages, complete in rows:
+        print(f"  {day}: {models:,} models, {pages} pages, {'complete' if complete else 'INCOMPLETE'}")
+    print(f"  model_stats: {stats[0]:,} rows over {stats[1]:,} models")
+    duckdb_cli = Path(sys.executable).with_name("duckdb")
+    print(f"\nquery it:  {duckdb_cli if duckdb_cli.exists() else 'duckdb'} -readonly {paths.warehouse} "
+          "\"SELECT * FROM snapshots\"")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

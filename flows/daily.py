@@ -1,0 +1,56 @@
+"""The daily census flow: census the Hub into Parquet, then load it into DuckDB."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from prefect import flow, task
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipeline.census import SnapshotRecord, run_census
+from pipeline.settings import Paths
+from pipeline.warehouse import connect, load_census
+
+
+def _previous_census_size(paths: Paths) -> int | None:
+    if not paths.warehouse.exists():
+        return None
+    with connect(paths, read_only=True) as con:
+        row = con.execute("SELECT models FROM snapshots WHERE complete ORDER BY snapshot_date DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+# A crawl resumes from its last durable page, so retrying the whole task loses nothing.
+@task(retries=3, retry_delay_seconds=[30, 120, 600])
+def census(home: str, endpoint: str | None) -> SnapshotRecord:
+    paths = Paths.from_env(home)
+    columns = (TextColumn("census {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns) as progress:
+        bar = progress.add_task("page 1", total=_previous_census_size(paths))
+        return run_census(
+            paths,
+            endpoint,
+            on_page=lambda cp: progress.update(bar, completed=cp.rows, description=f"{cp.snapshot_date} page {cp.pages}"),
+        )
+
+
+@task(retries=2, retry_delay_seconds=10)
+def load(home: str, record: SnapshotRecord) -> None:
+    paths = Paths.from_env(home)
+    with connect(paths) as con:
+        load_census(con, paths.census_day(record.snapshot_date), date.fromisoformat(record.snapshot_date))
+
+
+@flow(name="daily-census", log_prints=True)
+def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
+    """Census every model on the Hub and load the day into the warehouse."""
+    home = str(Paths.from_env(home).home)
+    record = census(home, endpoint)
+    load(home, record)
+    state = "complete" if record.complete else "INCOMPLETE"
+    print(
+        f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "
+        f"{record.retries} retries, {record.quarantined} quarantined; warehouse {Paths.from_env(home).warehouse}"
+    )
+    return asdict(record)

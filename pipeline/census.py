@@ -1,0 +1,228 @@
+"""The daily census: every model on the Hub, streamed page by page into Parquet.
+
+A crawl works in `census/_in_progress/<hub date>/`: each listing page becomes its own
+Parquet file, then a checkpoint (`checkpoint.json`: next page URL and counts) is replaced
+atomically. A page is durable once the checkpoint names it, so a crawl killed anywhere
+resumes from its last durable page when run again the same (Hub) day, and pages written
+after that checkpoint are discarded. A finished crawl is compacted, de-duplicated on
+`model_id`, into `census/date=<day>/` (replacing that day's earlier census, if any), with
+`snapshot.json` recording how it went. Memory stays at one page whatever the Hub's size.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .hub_client import PAGE_SIZE, HubError, HubLister, Page, first_page_url
+from .records import QUARANTINE_SCHEMA, parse_page
+from .settings import Paths, hub_endpoint
+
+log = logging.getLogger(__name__)
+CHECKPOINT = "checkpoint.json"
+MANIFEST = "snapshot.json"
+
+
+@dataclass
+class Checkpoint:
+    """A crawl's durable progress: everything up to page `pages` is on disk."""
+
+    snapshot_date: str
+    endpoint: str
+    started_at: str
+    finished_at: str
+    next_url: str | None
+    pages: int = 0
+    rows: int = 0
+    quarantined: int = 0
+    retries: int = 0
+
+    @classmethod
+    def load(cls, work: Path) -> Checkpoint | None:
+        try:
+            return cls(**json.loads((work / CHECKPOINT).read_text()))
+        except FileNotFoundError:
+            return None
+
+    def save(self, work: Path) -> None:
+        _write_atomically(work / CHECKPOINT, json.dumps(asdict(self), indent=1).encode())
+
+
+@dataclass
+class SnapshotRecord:
+    """One census, as `snapshot.json` and the `snapshots` table record it."""
+
+    snapshot_date: str
+    started_at: str
+    finished_at: str
+    endpoint: str
+    models: int
+    pages: int
+    retries: int
+    quarantined: int
+    complete: bool
+
+    @classmethod
+    def read(cls, day_dir: Path) -> SnapshotRecord:
+        return cls(**json.loads((day_dir / MANIFEST).read_text()))
+
+
+ProgressCallback = Callable[[Checkpoint], None]
+
+
+def run_census(
+    paths: Paths,
+    endpoint: str | None = None,
+    *,
+    lister: HubLister | None = None,
+    page_size: int = PAGE_SIZE,
+    on_page: ProgressCallback | None = None,
+) -> SnapshotRecord:
+    """Census the Hub into `paths.census`, resuming today's interrupted crawl if any.
+
+    Raises `HubError` when a page cannot be fetched after bounded retries; the pages
+    already fetched stay durable, and the next run resumes after them.
+    """
+    endpoint = hub_endpoint(endpoint)
+    lister = lister or HubLister()
+    start_url = first_page_url(endpoint, page_size)
+    first = lister.fetch(start_url, 1)  # also tells the Hub's date, which names the crawl
+    day = first.hub_time.date().isoformat()
+    close_stale_crawls(paths, today=day)
+    work = paths.in_progress / day
+    checkpoint = Checkpoint.load(work)
+    if checkpoint is not None and checkpoint.endpoint == endpoint:
+        log.info("resuming the census of %s after page %d", day, checkpoint.pages)
+        _discard_pages_after(work, checkpoint.pages)
+        checkpoint.retries += first.retries
+        pending: Page | None = None
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "pages").mkdir(parents=True)
+        (work / "quarantine").mkdir()
+        stamp = first.hub_time.isoformat()
+        checkpoint = Checkpoint(day, endpoint, started_at=stamp, finished_at=stamp, next_url=start_url)
+        pending = first
+    while checkpoint.next_url is not None:
+        number = checkpoint.pages + 1
+        page = pending or lister.fetch(checkpoint.next_url, number)
+        pending = None
+        if page.next_url == page.url:
+            raise HubError(f"listing page {number} links to itself: {page.url}")
+        _commit_page(work, checkpoint, page, number)
+        if on_page:
+            on_page(checkpoint)
+        if page.pause and checkpoint.next_url:
+            log.info("rate limit budget spent: waiting %.1fs", page.pause)
+            time.sleep(page.pause)
+    return finalize(paths, work, checkpoint, complete=True)
+
+
+def _commit_page(work: Path, checkpoint: Checkpoint, page: Page, number: int) -> None:
+    rows, bad = parse_page(page.items, number)
+    _write_parquet(rows, work / "pages" / f"{number:07d}.parquet")
+    if bad.num_rows:
+        _write_parquet(bad, work / "quarantine" / f"{number:07d}.parquet")
+        log.warning("page %d: %d item(s) quarantined, first: %s", number, bad.num_rows, bad["reason"][0])
+    checkpoint.pages = number
+    checkpoint.rows += rows.num_rows
+    checkpoint.quarantined += bad.num_rows
+    checkpoint.retries += page.retries
+    checkpoint.next_url = page.next_url
+    checkpoint.finished_at = page.hub_time.isoformat()
+    checkpoint.save(work)  # the page is durable from here on
+
+
+def _discard_pages_after(work: Path, pages: int) -> None:
+    """Drop files a killed crawl wrote after its last checkpoint."""
+    for folder in ("pages", "quarantine"):
+        for path in (work / folder).iterdir():
+            if not path.name.endswith(".parquet") or int(path.name.split(".")[0]) > pages:
+                path.unlink()
+
+
+def close_stale_crawls(paths: Paths, today: str) -> list[SnapshotRecord]:
+    """A crawl left unfinished on an earlier day cannot resume (the Hub serves only today's
+    counters): keep what it fetched as an incomplete census of its day."""
+    closed = []
+    if paths.in_progress.exists():
+        for work in sorted(paths.in_progress.iterdir()):
+            checkpoint = Checkpoint.load(work)
+            if work.name == today:
+                continue
+            if checkpoint is None or checkpoint.pages == 0:
+                shutil.rmtree(work)
+                continue
+            _discard_pages_after(work, checkpoint.pages)
+            log.warning("the census of %s stopped after page %d: kept as incomplete", work.name, checkpoint.pages)
+            closed.append(finalize(paths, work, checkpoint, complete=checkpoint.next_url is None))
+    return closed
+
+
+def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool) -> SnapshotRecord:
+    """Compact a crawl's pages into `census/date=<day>/`, replacing that day's census."""
+    target = paths.census_day(checkpoint.snapshot_date)
+    staging = target.with_name(target.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    pages = sorted((work / "pages").glob("*.parquet"))
+    # Keyset paging on createdAt never repeats an id, but a crawl that the Hub re-sorted
+    # under us might: keep each model's first row, in crawl order.
+    (
+        pl.scan_parquet(pages)
+        .unique(subset="model_id", keep="first", maintain_order=True)
+        .sink_parquet(staging / "models.parquet", compression="zstd")
+    )
+    quarantined = sorted((work / "quarantine").glob("*.parquet"))
+    bad = pa.concat_tables([pq.read_table(p, schema=QUARANTINE_SCHEMA) for p in quarantined]) if quarantined \
+        else QUARANTINE_SCHEMA.empty_table()
+    pq.write_table(bad, staging / "quarantine.parquet", compression="zstd")
+    record = SnapshotRecord(
+        snapshot_date=checkpoint.snapshot_date,
+        started_at=checkpoint.started_at,
+        finished_at=checkpoint.finished_at,
+        endpoint=checkpoint.endpoint,
+        models=pq.ParquetFile(staging / "models.parquet").metadata.num_rows,
+        pages=checkpoint.pages,
+        retries=checkpoint.retries,
+        quarantined=bad.num_rows,
+        complete=complete,
+    )
+    _write_atomically(staging / MANIFEST, json.dumps(asdict(record), indent=1).encode())
+    replaced = target.with_name(target.name + ".replaced")
+    shutil.rmtree(replaced, ignore_errors=True)
+    if target.exists():
+        target.rename(replaced)
+    staging.rename(target)
+    shutil.rmtree(replaced, ignore_errors=True)
+    shutil.rmtree(work)
+    return record
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with pq.ParquetWriter(temporary, table.schema, compression="zstd") as writer:
+        writer.write_table(table)
+    _fsync_and_replace(temporary, path)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    _fsync_and_replace(temporary, path)
+
+
+def _fsync_and_replace(temporary: Path, path: Path) -> None:
+    with open(temporary, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)

@@ -1,0 +1,157 @@
+"""Fetching the Hub's model listing one page at a time, through huggingface_hub's HTTP client.
+
+`HfApi.list_models` hides the pagination cursor, so a crawl built on it cannot resume
+mid-way, and it builds a `ModelInfo` per item. Here the listing is walked page by page
+with the client's own session, headers (user agent, `HF_TOKEN`) and error types, and a
+retry policy of our own: every page, the first included, is retried on 408/429/5xx,
+network errors and malformed bodies, honouring `RateLimit` and `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlencode
+
+import httpx2
+from huggingface_hub.errors import HfHubHTTPError
+from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, parse_ratelimit_headers
+
+log = logging.getLogger(__name__)
+
+# What the metrics need of every model (HUB_API.md). With `expand`, items hold only these
+# plus `id` and `_id`.
+EXPAND = (
+    "author",
+    "createdAt",
+    "lastModified",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "trendingScore",
+    "tags",
+    "pipeline_tag",
+    "library_name",
+    "gated",
+    "baseModels",
+    "safetensors",
+)
+PAGE_SIZE = 1000  # the Hub's observed maximum
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RETRY_EXCEPTIONS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+
+
+class HubError(RuntimeError):
+    """The Hub could not be listed: the message names the page and what failed."""
+
+
+@dataclass
+class Page:
+    url: str
+    items: list
+    next_url: str | None
+    hub_time: datetime  # the Hub's clock, from the response's `Date` header
+    retries: int  # failed attempts before this page came through
+    pause: float  # seconds to wait before the next request, as the rate limit asks
+
+
+def first_page_url(endpoint: str, page_size: int = PAGE_SIZE) -> str:
+    """The census listing: every model, newest first by creation, so paging never repeats."""
+    query = [("sort", "createdAt"), ("limit", page_size)] + [("expand", name) for name in EXPAND]
+    return f"{endpoint}/api/models?{urlencode(query)}"
+
+
+class HubLister:
+    """Fetches listing pages with bounded retries. The token comes from the client's own
+    resolution (`HF_TOKEN`, then the stored login) and is only ever sent as a header."""
+
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 8,
+        base_wait: float = 1.0,
+        max_wait: float = 60.0,
+        timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.max_attempts = max_attempts
+        self.base_wait = base_wait
+        self.max_wait = max_wait
+        self.timeout = timeout
+        self.sleep = sleep
+        self._headers = build_hf_headers(library_name="hubcensus")
+
+    def fetch(self, url: str, page_number: int) -> Page:
+        wait = self.base_wait
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = get_session().get(url, headers=self._headers, timeout=self.timeout)
+            except RETRY_EXCEPTIONS as err:
+                problem, pause = f"{type(err).__name__}: {err}", None
+            else:
+                if response.status_code in RETRY_STATUSES:
+                    problem, pause = f"HTTP {response.status_code}", _server_asked_wait(response)
+                else:
+                    try:
+                        hf_raise_for_status(response)
+                    except HfHubHTTPError as err:
+                        hint = " (check HF_TOKEN)" if response.status_code in (401, 403) else ""
+                        raise HubError(f"the Hub refused listing page {page_number}{hint}: {err}") from None
+                    try:
+                        items = json.loads(response.content)
+                        if not isinstance(items, list):
+                            raise ValueError(f"expected a JSON list, got {type(items).__name__}")
+                    except ValueError as err:
+                        problem, pause = f"malformed page body ({err})", None
+                    else:
+                        return Page(
+                            url=url,
+                            items=items,
+                            next_url=response.links.get("next", {}).get("url"),
+                            hub_time=_hub_time(response),
+                            retries=attempt - 1,
+                            pause=_pace(response),
+                        )
+            if attempt == self.max_attempts:
+                break
+            delay = pause if pause is not None else wait
+            log.warning("listing page %d: %s; retry %d/%d in %.1fs", page_number, problem, attempt,
+                        self.max_attempts - 1, delay)
+            self.sleep(delay)
+            wait = min(self.max_wait, wait * 2)
+        raise HubError(f"listing page {page_number} failed {self.max_attempts} times, last with {problem}: {url}")
+
+
+def _server_asked_wait(response: httpx2.Response) -> float | None:
+    """Seconds the server asked us to wait (`RateLimit` at r=0, else `Retry-After`)."""
+    info = parse_ratelimit_headers(response.headers)
+    if info is not None and info.remaining == 0:
+        return float(info.reset_in_seconds) + 0.5
+    retry_after = response.headers.get("Retry-After", "")
+    return float(retry_after) if retry_after.isdigit() else None
+
+
+def _pace(response: httpx2.Response) -> float:
+    """After a good page: when the window's budget is spent, wait for it to reset rather
+    than collect a 429."""
+    info = parse_ratelimit_headers(response.headers)
+    if info is not None and info.remaining == 0:
+        return float(info.reset_in_seconds) + 0.5
+    return 0.0
+
+
+def _hub_time(response: httpx2.Response) -> datetime:
+    header = response.headers.get("Date")
+    if header:
+        try:
+            return parsedate_to_datetime(header).astimezone(timezone.utc)
+        except (TypeError, ValueError):
+            log.warning("the Hub sent an unreadable Date header %r; using the local UTC clock", header)
+    else:
+        log.warning("the Hub sent no Date header; using the local UTC clock")
+    return datetime.now(timezone.utc)

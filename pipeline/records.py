@@ -1,0 +1,170 @@
+"""Turning the Hub's JSON items into typed census rows, and bad items into quarantine rows.
+
+An item is quarantined (kept with its reason, never dropped) when it has no usable `id`
+or `downloadsAllTime`, or when a known field has the wrong type or an impossible value.
+Fields the Hub stops sending become nulls; fields it starts sending are ignored: schema
+drift never fails a census.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pyarrow as pa
+
+CENSUS_SCHEMA = pa.schema(
+    [
+        pa.field("model_id", pa.string(), nullable=False),
+        pa.field("namespace", pa.string()),
+        pa.field("hub_object_id", pa.string()),
+        pa.field("created_at", pa.timestamp("ms", tz="UTC")),
+        pa.field("last_modified", pa.timestamp("ms", tz="UTC")),
+        pa.field("downloads_30d", pa.int64()),
+        pa.field("downloads_all_time", pa.int64(), nullable=False),
+        pa.field("likes", pa.int64()),
+        pa.field("trending_score", pa.float64()),
+        pa.field("tags", pa.list_(pa.string())),
+        pa.field("pipeline_tag", pa.string()),
+        pa.field("library_name", pa.string()),
+        pa.field("gated", pa.string()),
+        pa.field("base_relation", pa.string()),
+        pa.field("base_models", pa.list_(pa.string())),
+        pa.field("params_total", pa.int64()),
+        pa.field("params_by_dtype", pa.map_(pa.string(), pa.int64())),
+    ]
+)
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        pa.field("page", pa.int32(), nullable=False),
+        pa.field("position", pa.int32(), nullable=False),
+        pa.field("model_id", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("raw_item", pa.string(), nullable=False),
+    ]
+)
+_COLUMNS = CENSUS_SCHEMA.names
+_INT64_MAX = 2**63 - 1
+
+
+class BadItem(ValueError):
+    """An item that cannot become a census row; the message is the quarantine reason."""
+
+
+def _string(item: dict, key: str) -> str | None:
+    value = item.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise BadItem(f"{key} is {type(value).__name__}, not a string")
+
+
+def _count(item: dict, key: str, required: bool = False) -> int | None:
+    value = item.get(key)
+    if value is None:
+        if required:
+            raise BadItem(f"{key} is missing")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadItem(f"{key} is {type(value).__name__}, not an integer")
+    if not 0 <= value <= _INT64_MAX:
+        raise BadItem(f"{key} is {value}, outside 0..2^63-1")
+    return value
+
+
+def _timestamp(item: dict, key: str) -> datetime | None:
+    value = _string(item, key)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadItem(f"{key} {value[:40]!r} is not an ISO 8601 date") from None
+    if moment.tzinfo is None:
+        raise BadItem(f"{key} {value[:40]!r} has no time zone")
+    return moment.astimezone(timezone.utc)
+
+
+def _string_list(value, key: str) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadItem(f"{key} is not a list of strings")
+    return value
+
+
+def parse_item(item) -> dict:
+    """One census row from one listing item, or `BadItem` with the reason."""
+    if not isinstance(item, dict):
+        raise BadItem(f"item is {type(item).__name__}, not an object")
+    model_id = _string(item, "id")
+    if not model_id:
+        raise BadItem("id is missing")
+    namespace = _string(item, "author") or (model_id.split("/", 1)[0] if "/" in model_id else None)
+    trending = item.get("trendingScore")
+    if trending is not None and (isinstance(trending, bool) or not isinstance(trending, (int, float))):
+        raise BadItem(f"trendingScore is {type(trending).__name__}, not a number")
+    gated = item.get("gated")
+    if gated is not None and gated not in (False, True, "auto", "manual"):
+        raise BadItem(f"gated is {gated!r}, not false, 'auto' or 'manual'")
+    base = item.get("baseModels")
+    relation, base_models = None, None
+    if base is not None:
+        if not isinstance(base, dict) or not isinstance(base.get("models", []), list):
+            raise BadItem("baseModels is not an object with a models list")
+        relation = base.get("relation")
+        if relation is not None and not isinstance(relation, str):
+            raise BadItem("baseModels.relation is not a string")
+        ids = [m.get("id") if isinstance(m, dict) else None for m in base.get("models", [])]
+        base_models = _string_list(ids, "baseModels.models[].id")
+    params_total, params_by_dtype = None, None
+    safetensors = item.get("safetensors")
+    if safetensors is not None:
+        if not isinstance(safetensors, dict):
+            raise BadItem("safetensors is not an object")
+        params_total = _count(safetensors, "total")
+        parameters = safetensors.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise BadItem("safetensors.parameters is not an object")
+        params_by_dtype = [(str(k), _count(parameters, k)) for k in parameters]
+    return {
+        "model_id": model_id,
+        "namespace": namespace,
+        "hub_object_id": _string(item, "_id"),
+        "created_at": _timestamp(item, "createdAt"),
+        "last_modified": _timestamp(item, "lastModified"),
+        "downloads_30d": _count(item, "downloads"),
+        "downloads_all_time": _count(item, "downloadsAllTime", required=True),
+        "likes": _count(item, "likes"),
+        "trending_score": float(trending) if trending is not None else None,
+        "tags": _string_list(item.get("tags"), "tags"),
+        "pipeline_tag": _string(item, "pipeline_tag"),
+        "library_name": _string(item, "library_name"),
+        "gated": None if gated is None else str(gated).lower(),
+        "base_relation": relation,
+        "base_models": base_models,
+        "params_total": params_total,
+        "params_by_dtype": params_by_dtype,
+    }
+
+
+def parse_page(items: list, page: int) -> tuple[pa.Table, pa.Table]:
+    """(census rows, quarantine rows) of one listing page."""
+    columns: dict[str, list] = {name: [] for name in _COLUMNS}
+    quarantine: dict[str, list] = {name: [] for name in QUARANTINE_SCHEMA.names}
+    for position, item in enumerate(items):
+        try:
+            row = parse_item(item)
+        except BadItem as err:
+            model_id = item.get("id") if isinstance(item, dict) else None
+            quarantine["page"].append(page)
+            quarantine["position"].append(position)
+            quarantine["model_id"].append(model_id if isinstance(model_id, str) else None)
+            quarantine["reason"].append(str(err))
+            quarantine["raw_item"].append(json.dumps(item, ensure_ascii=False, default=repr))
+            continue
+        for name in _COLUMNS:
+            columns[name].append(row[name])
+    return (
+        pa.table(columns, schema=CENSUS_SCHEMA),
+        pa.table(quarantine, schema=QUARANTINE_SCHEMA),
+    )

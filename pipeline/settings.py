@@ -1,0 +1,47 @@
+"""Where hubcensus keeps its data, and which Hub it asks: resolved from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from huggingface_hub import constants
+
+DEFAULT_HOME = Path("~/.hubcensus")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The layout of `HUBCENSUS_HOME`: every file hubcensus writes lives below it."""
+
+    home: Path
+
+    @classmethod
+    def from_env(cls, home: str | Path | None = None) -> Paths:
+        chosen = home or os.environ.get("HUBCENSUS_HOME") or DEFAULT_HOME
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "hubcensus.duckdb"
+
+    @property
+    def census(self) -> Path:
+        """Finished censuses: census/date=YYYY-MM-DD/{models,quarantine}.parquet + snapshot.json."""
+        return self.home / "census"
+
+    @property
+    def in_progress(self) -> Path:
+        """Crawls under way: one folder per Hub date, with durable pages and a checkpoint."""
+        return self.home / "census" / "_in_progress"
+
+    def census_day(self, day: str) -> Path:
+        return self.census / f"date={day}"
+
+
+def hub_endpoint(endpoint: str | None = None) -> str:
+    """The Hub to census: an explicit value, else `HF_ENDPOINT` (the client's own setting),
+    read now rather than when huggingface_hub was imported."""
+    chosen = endpoint or os.environ.get("HF_ENDPOINT") or constants.ENDPOINT
+    return chosen.rstrip("/")
