@@ -9,6 +9,7 @@ from prefect import flow, task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.census import SnapshotRecord, run_census
+from pipeline.hub_client import HubRefused
 from pipeline.settings import Paths
 from pipeline.warehouse import connect, load_census
 
@@ -21,18 +22,26 @@ def _previous_census_size(paths: Paths) -> int | None:
     return row[0] if row else None
 
 
-# A crawl resumes from its last durable page, so retrying the whole task loses nothing.
-@task(retries=3, retry_delay_seconds=[30, 120, 600])
+def _worth_retrying(task, task_run, state) -> bool:
+    return not isinstance(state.data, HubRefused)  # a bad token stays bad
+
+
+# A crawl resumes from its last durable page, so retrying the whole task loses nothing;
+# the delays let an outage or a spent rate-limit window pass.
+@task(retries=3, retry_delay_seconds=[30, 120, 600], retry_condition_fn=_worth_retrying)
 def census(home: str, endpoint: str | None) -> SnapshotRecord:
     paths = Paths.from_env(home)
     columns = (TextColumn("census {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns) as progress:
+        # The bar's length is the last census's size, until this one outgrows it.
         bar = progress.add_task("page 1", total=_previous_census_size(paths))
-        return run_census(
-            paths,
-            endpoint,
-            on_page=lambda cp: progress.update(bar, completed=cp.rows, description=f"{cp.snapshot_date} page {cp.pages}"),
-        )
+
+        def show(checkpoint):
+            total = max(progress.tasks[0].total or 0, checkpoint.rows)
+            description = f"{checkpoint.snapshot_date} page {checkpoint.pages}"
+            progress.update(bar, completed=checkpoint.rows, total=total, description=description)
+
+        return run_census(paths, endpoint, on_page=show)
 
 
 @task(retries=2, retry_delay_seconds=10)

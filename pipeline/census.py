@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -122,9 +121,6 @@ def run_census(
         _commit_page(work, checkpoint, page, number)
         if on_page:
             on_page(checkpoint)
-        if page.pause and checkpoint.next_url:
-            log.info("rate limit budget spent: waiting %.1fs", page.pause)
-            time.sleep(page.pause)
     return finalize(paths, work, checkpoint, complete=True)
 
 

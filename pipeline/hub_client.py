@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from importlib.metadata import version
 from urllib.parse import urlencode
 
 import httpx2
@@ -50,6 +51,10 @@ class HubError(RuntimeError):
     """The Hub could not be listed: the message names the page and what failed."""
 
 
+class HubRefused(HubError):
+    """The Hub answered with an error that retrying will not fix (401, 403, 404, 400...)."""
+
+
 @dataclass
 class Page:
     url: str
@@ -57,7 +62,6 @@ class Page:
     next_url: str | None
     hub_time: datetime  # the Hub's clock, from the response's `Date` header
     retries: int  # failed attempts before this page came through
-    pause: float  # seconds to wait before the next request, as the rate limit asks
 
 
 def first_page_url(endpoint: str, page_size: int = PAGE_SIZE) -> str:
@@ -84,9 +88,14 @@ class HubLister:
         self.max_wait = max_wait
         self.timeout = timeout
         self.sleep = sleep
-        self._headers = build_hf_headers(library_name="hubcensus")
+        self._headers = build_hf_headers(library_name="hubcensus", library_version=version("hubcensus"))
+        self._pause = 0.0  # what the last response's `RateLimit` asks us to wait
 
     def fetch(self, url: str, page_number: int) -> Page:
+        if self._pause:
+            log.info("rate limit budget spent: waiting %.1fs", self._pause)
+            self.sleep(self._pause)
+            self._pause = 0.0
         wait = self.base_wait
         for attempt in range(1, self.max_attempts + 1):
             try:
@@ -101,7 +110,10 @@ class HubLister:
                         hf_raise_for_status(response)
                     except HfHubHTTPError as err:
                         hint = " (check HF_TOKEN)" if response.status_code in (401, 403) else ""
-                        raise HubError(f"the Hub refused listing page {page_number}{hint}: {err}") from None
+                        said = err.server_message or response.reason_phrase
+                        raise HubRefused(
+                            f"the Hub refused listing page {page_number} with HTTP {response.status_code}{hint}: {said}"
+                        ) from None
                     try:
                         items = json.loads(response.content)
                         if not isinstance(items, list):
@@ -109,13 +121,13 @@ class HubLister:
                     except ValueError as err:
                         problem, pause = f"malformed page body ({err})", None
                     else:
+                        self._pause = _pace(response)
                         return Page(
                             url=url,
                             items=items,
                             next_url=response.links.get("next", {}).get("url"),
                             hub_time=_hub_time(response),
                             retries=attempt - 1,
-                            pause=_pace(response),
                         )
             if attempt == self.max_attempts:
                 break

@@ -129,7 +129,9 @@ class SimulatedHub:
         return True, headers
 
     def respond(self, method: str, path_and_query: str, headers) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(path_and_query)
         self.stats["requests"] += 1
+        self.stats["listing requests"] += parts.path == "/api/models"
         if self.latency:
             time.sleep(self.latency)
         out = {"Date": format_datetime(_hub_clock(self.day), usegmt=True)}
@@ -141,7 +143,6 @@ class SimulatedHub:
         if self.token is not None and headers.get("Authorization") != f"Bearer {self.token}":
             self.stats["401"] += 1
             return _error(401, "Invalid credentials in Authorization header", out)
-        parts = urlsplit(path_and_query)
         if method != "GET" or parts.path != "/api/models":
             return _error(404, f"Sorry, we can't find the page you are looking for: {parts.path}", out)
         query = parse_qsl(parts.query, keep_blank_values=True)
