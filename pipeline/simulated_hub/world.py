@@ -141,7 +141,7 @@ class World:
         self._scale = (math.exp(self._growth * span) - 1.0) / models_at
         self._lab_cumulative = _cumulative([lab.weight for lab in LABS])
         self._uploaders = max(20, models_at // 6)
-        self.static = lru_cache(maxsize=200_000)(self._static)
+        self.static = lru_cache(maxsize=65_536)(self._static)  # bounded: a 2.5M world is not held
 
     # -- hashing ---------------------------------------------------------------------------
     def _u(self, i: int, salt: int) -> float:
