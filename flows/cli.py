@@ -9,6 +9,9 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from rich.console import Console
+from rich.table import Table
+
 from pipeline.settings import Paths
 
 from . import configure_prefect
@@ -55,6 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     fake.add_argument("--rate-limit", type=_rate_limit, help="REQUESTS/SECONDS fixed window, like 1000/300")
     fake.add_argument("--token", help="require this bearer token (401 otherwise)")
 
+    orgs = commands.add_parser("orgs", help="the organisation registry")
+    orgs_commands = orgs.add_subparsers(dest="orgs_command", required=True)
+    unclassified = orgs_commands.add_parser(
+        "unclassified", help="namespaces without a country, by downloads: where curation matters most"
+    )
+    unclassified.add_argument("--top", type=_positive, default=30)
+    unclassified.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+    check = orgs_commands.add_parser("check", help="apply the overrides file and report its problems")
+    check.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+
     demo = commands.add_parser("demo", help="offline demo: census the simulated Hub over several days")
     demo.add_argument("--home", default="hubcensus-demo", help="data directory (default: ./hubcensus-demo)")
     demo.add_argument("--days", type=_positive, default=5)
@@ -71,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fake-hub":
             return _fake_hub(args)
         paths = Paths.from_env(args.home)
+        if args.command == "orgs":
+            return _orgs(paths, args)
         configure_prefect(paths)
         if args.command == "run":
             from .daily import daily_census
@@ -103,6 +118,36 @@ def _fake_hub(args) -> int:
     print(f"simulated Hub for {args.date} ({args.models:,} models, seed {args.seed}) on {hub.url}", flush=True)
     print(f"  HF_ENDPOINT={hub.url} hubcensus run", flush=True)
     hub.serve_forever()
+    return 0
+
+
+def _orgs(paths: Paths, args) -> int:
+    from pipeline.registry import OVERRIDES_NAME, load_registry
+    from pipeline.warehouse import connect
+
+    if args.orgs_command == "check":
+        orgs, problems = load_registry(paths.home)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(orgs)} namespaces in the registry with {paths.home / OVERRIDES_NAME} applied; "
+              f"{len(problems)} problem(s)")
+        return 1 if problems else 0
+    if not paths.warehouse.exists():
+        print(f"hubcensus orgs: no warehouse at {paths.warehouse}: run a census first", file=sys.stderr)
+        return 1
+    with connect(paths, read_only=True) as con:
+        rows = con.execute(
+            "SELECT namespace, models, downloads_30d, share_of_downloads, org_type FROM unclassified_namespaces "
+            "ORDER BY downloads_30d DESC, namespace LIMIT ?",
+            [args.top],
+        ).fetchall()
+    table = Table(title=f"Namespaces without a country (add them to {paths.home / OVERRIDES_NAME})")
+    for column, justify in (("namespace", "left"), ("models", "right"), ("downloads (30 days)", "right"),
+                            ("share of all downloads", "right"), ("registry type", "left")):
+        table.add_column(column, justify=justify)
+    for namespace, models, downloads, share, org_type in rows:
+        table.add_row(namespace, f"{models:,}", f"{downloads or 0:,}", f"{share or 0:.2%}", org_type or "")
+    Console().print(table)
     return 0
 
 

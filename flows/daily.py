@@ -1,13 +1,14 @@
-"""The daily census flow: census the Hub into Parquet, then load it into DuckDB."""
+"""The daily census flow: census the Hub into Parquet, load it into DuckDB, classify."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipeline.attribution import classify, coverage
 from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
 from pipeline.settings import Paths
@@ -51,15 +52,29 @@ def load(home: str, record: SnapshotRecord) -> None:
         load_census(con, paths.census_day(record.snapshot_date), date.fromisoformat(record.snapshot_date))
 
 
+@task
+def classify_models(home: str, snapshot_date: str) -> dict[str, float]:
+    """Registry + overrides into `orgs`, lineage into `model_lineage`; the day's coverage."""
+    paths = Paths.from_env(home)
+    logger = get_run_logger()
+    with connect(paths) as con:
+        for problem in classify(con, paths.home):
+            logger.warning("override skipped: %s", problem)
+        return coverage(con, date.fromisoformat(snapshot_date))
+
+
 @flow(name="daily-census", log_prints=True)
 def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
     """Census every model on the Hub and load the day into the warehouse."""
     home = str(Paths.from_env(home).home)
     record = census(home, endpoint)
     load(home, record)
+    known = classify_models(home, record.snapshot_date)
     state = "complete" if record.complete else "INCOMPLETE"
     print(
         f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "
-        f"{record.retries} retries, {record.quarantined} quarantined; warehouse {Paths.from_env(home).warehouse}"
+        f"{record.retries} retries, {record.quarantined} quarantined; warehouse {Paths.from_env(home).warehouse}\n"
+        f"coverage (share of 30-day downloads with a known country): "
+        + ", ".join(f"{attribution} {share:.1%}" for attribution, share in known.items())
     )
-    return asdict(record)
+    return {**asdict(record), "coverage": known}

@@ -12,12 +12,13 @@ END = "<!-- end of table reference -->"
 
 def table_reference() -> str:
     with tempfile.TemporaryDirectory() as home, connect(Paths.from_env(home)) as con:
-        tables = con.execute(
-            "SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal ORDER BY table_oid"
+        relations = con.execute(
+            "SELECT table_name, 'table', comment FROM duckdb_tables() WHERE NOT internal "
+            "UNION ALL SELECT view_name, 'view', comment FROM duckdb_views() WHERE NOT internal"
         ).fetchall()
         lines = [BEGIN]
-        for table, comment in tables:
-            lines += ["", f"#### `{table}`", "", comment, "", "| column | type | meaning |", "|---|---|---|"]
+        for table, kind, comment in relations:
+            lines += ["", f"#### `{table}` ({kind})", "", comment, "", "| column | type | meaning |", "|---|---|---|"]
             columns = con.execute(
                 "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
                 [table],

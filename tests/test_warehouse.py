@@ -20,9 +20,13 @@ def census_and_load(world, paths, lister, day):
 
 def test_every_table_and_column_is_documented(paths):
     with connect(paths) as con:
-        tables = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal").fetchall()
+        tables = con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal "
+            "UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
         columns = con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal AND comment IS NULL").fetchall()
-    assert {t for t, _ in tables} >= {"snapshots", "models", "model_stats", "quarantine"}
+    assert {t for t, _ in tables} >= {"snapshots", "models", "model_stats", "quarantine", "orgs", "model_lineage",
+                                      "model_attribution", "coverage", "unclassified_namespaces"}
     assert all(comment for _, comment in tables)
     assert columns == []
 

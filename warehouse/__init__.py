@@ -1,11 +1,22 @@
 """The warehouse's SQL, by layer: `core/` defines the tables (one file each, with its
-COMMENT ONs), `load/` moves a census from Parquet into them."""
+COMMENT ONs), `marts/` the views users query, `load/` the statements that fill the
+tables, `seeds/` the shipped organisation registry."""
 
 from pathlib import Path
 
 SQL_DIR = Path(__file__).parent
-# Table definitions, in the order they are created.
-SCHEMA_FILES = ("core/snapshots.sql", "core/models.sql", "core/model_stats.sql", "core/quarantine.sql")
+# Table and view definitions, in the order they are created.
+SCHEMA_FILES = (
+    "core/snapshots.sql",
+    "core/models.sql",
+    "core/model_stats.sql",
+    "core/quarantine.sql",
+    "core/orgs.sql",
+    "core/model_lineage.sql",
+    "marts/model_attribution.sql",
+    "marts/coverage.sql",
+    "marts/unclassified_namespaces.sql",
+)
 
 
 def sql(name: str) -> str:

@@ -71,7 +71,7 @@ LABS: tuple[Lab, ...] = (
     Lab("allenai", "US", 0.8, "OLMo", (1, 7, 32), "apache-2.0"),
     Lab("sarvamai", "IN", 0.3, "sarvam", (2, 24), "apache-2.0"),
     Lab("swiss-ai", "CH", 0.2, "Apertus", (8, 70), "apache-2.0"),
-    Lab("sakana-ai", "JP", 0.2, "TinySwallow", (1.5,), "apache-2.0"),
+    Lab("SakanaAI", "JP", 0.2, "TinySwallow", (1.5,), "apache-2.0"),
     Lab("ai21labs", "IL", 0.3, "Jamba", (52,), "other"),
 )
 
@@ -233,9 +233,12 @@ class World:
             peak = 4.0 * math.exp(3.0 * u(6) - 1.5) * (1 if u(12) < 0.55 else 0)
         hidden = None
         deleted = None
-        if u(30) < 0.03:
+        # Only standalone models vanish, and they are never parents: every listed model's
+        # lineage stays listed, so the truth is knowable from a census. (Missing parents
+        # are tested on hand-made data.)
+        if kind == "standalone" and u(30) < 0.03:
             deleted = (created + timedelta(days=1 + int(u(31) * 400))).date()
-        elif u(30) < 0.04:
+        elif kind == "standalone" and u(30) < 0.04:
             start = (created + timedelta(days=1 + int(u(32) * 300))).date()
             hidden = (start, start + timedelta(days=1 + int(u(33) * 20)))
         return SimModel(
@@ -269,9 +272,11 @@ class World:
     def _pick_parent(self, i: int, draw: int) -> int:
         """An earlier model: mostly a recent lab base model, sometimes another derivative."""
         u = lambda salt: self._u(i, 100 + 10 * draw + salt)  # noqa: E731
-        if u(0) < 0.25:
-            candidate = int(i * (1 - u(1) ** 2))  # any earlier model, recent ones likelier
-            return min(candidate, i - 1)
+        if u(0) < 0.25:  # any earlier derivative or root, recent ones likelier
+            j = min(int(i * (1 - u(1) ** 2)), i - 1)
+            while self.static(j).kind == "standalone":
+                j -= 1
+            return j
         best, best_peak = 0, -1.0
         for k in range(6):  # the most popular of a few recent roots
             j = int(i * (1 - u(2 + k) ** 3))
