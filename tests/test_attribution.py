@@ -145,3 +145,23 @@ def test_origin_countries_equal_the_worlds_truth(world, hub, paths, lister):
             assert got[0][4] == "intermediary"
         derivatives += bool(m.parents)
     assert derivatives > 400
+
+
+def test_unclassified_namespaces_rank_where_curation_matters(warehouse, paths, capsys):
+    classify(warehouse, paths.home)
+    warehouse.execute("INSERT INTO snapshots VALUES (DATE '2026-01-01', now(), now(), 'x', 11, 1, 0, 0, true, now())")
+    rows = warehouse.execute(
+        "SELECT namespace, models, downloads_30d, share_of_downloads, org_type FROM unclassified_namespaces "
+        "ORDER BY downloads_30d DESC, namespace"
+    ).fetchall()
+    # bartowski (an intermediary) and Qwen, meta-llama, unsloth (countries known) are not listed
+    assert rows == [("loop", 2, 200, pytest.approx(2 / 11), None)] + [
+        (namespace, 1, 100, pytest.approx(1 / 11), None)
+        for namespace in ("merger", "nobody-knows", "self", "someone", "tagger")
+    ]
+    warehouse.close()
+    from flows.cli import main
+
+    assert main(["orgs", "unclassified", "--top", "2", "--home", str(paths.home)]) == 0
+    shown = capsys.readouterr().out
+    assert "loop" in shown and "18.18%" in shown and "merger" in shown and "someone" not in shown

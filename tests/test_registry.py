@@ -129,3 +129,14 @@ def test_a_duplicate_in_the_shipped_file_is_a_bug(tmp_path):
     path.write_text(f"{HEADER}\nQwen,Q,A,CN,industry,http://x,high,\nqwen,Q,A,CN,industry,http://x,high,\n")
     with pytest.raises(RegistryProblem, match="line 3: namespace qwen is listed twice"):
         load_shipped(path)
+
+
+def test_orgs_check_reports_problems_and_fails(tmp_path, capsys):
+    from flows.cli import main
+
+    assert main(["orgs", "check", "--home", str(tmp_path)]) == 0
+    write(tmp_path, f"{HEADER}\nQwen,,,CHN,,,,\n")
+    assert main(["orgs", "check", "--home", str(tmp_path)]) == 1
+    out = capsys.readouterr()
+    assert f"{tmp_path / OVERRIDES_NAME} line 2: country 'CHN' is not an ISO 3166-1 alpha-2 code" in out.err
+    assert "1 problem(s)" in out.out

@@ -5,18 +5,18 @@ WITH latest AS (
     SELECT max(snapshot_date) AS snapshot_date FROM snapshots WHERE complete
 ),
 by_namespace AS (
-    SELECT m.namespace, count(*) AS models, sum(s.downloads_30d) AS downloads_30d
+    SELECT
+        m.namespace,
+        count(*) AS models,
+        sum(s.downloads_30d) AS downloads_30d,
+        -- the share of the whole census, computed before unclassified ones are picked
+        sum(s.downloads_30d) / nullif(sum(sum(s.downloads_30d)) OVER (), 0) AS share_of_downloads
     FROM model_stats s
     JOIN models m USING (model_id)
     WHERE s.snapshot_date = (SELECT snapshot_date FROM latest)
     GROUP BY m.namespace
 )
-SELECT
-    n.namespace,
-    n.models,
-    n.downloads_30d,
-    n.downloads_30d / nullif(sum(n.downloads_30d) OVER (), 0) AS share_of_downloads,
-    o.org_type
+SELECT n.namespace, n.models, n.downloads_30d, n.share_of_downloads, o.org_type
 FROM by_namespace n
 LEFT JOIN orgs o ON lower(o.namespace) = lower(n.namespace)
 WHERE o.namespace IS NULL
