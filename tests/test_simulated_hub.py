@@ -87,17 +87,28 @@ def test_the_world_is_deterministic_and_evolves_by_day(world):
     before, after = set(world.listing(DAY)), set(world.listing(later))
     assert after - before and before - after  # models created, and models deleted or hidden
     for i in list(before & after)[:200]:
-        assert world.downloads_all_time(i, later) >= world.downloads_all_time(i, DAY)
+        assert world.counted_all_time(i, later) >= world.counted_all_time(i, DAY)
         assert sum(world.true_downloads(i, DAY + timedelta(days=k)) for k in range(60)) == (
-            world.downloads_all_time(i, later) - world.downloads_all_time(i, DAY))
+            world.counted_all_time(i, later) - world.counted_all_time(i, DAY))
 
 
-def test_hidden_models_reappear(world):
-    hidden = next(i for i in range(2000) if world.static(i).hidden)
-    start, end = world.static(hidden).hidden
-    assert world.visible(hidden, start - timedelta(days=1))
-    assert not world.visible(hidden, start)
-    assert world.visible(hidden, end)
+def test_a_counter_reset_lowers_the_served_counter(world):
+    i = next(i for i in world.listing(DAY) if world.static(i).counter_reset_day
+             and world.counted_all_time(i, world.static(i).counter_reset_day - timedelta(days=1)) > 0)
+    reset = world.static(i).counter_reset_day
+    assert world.downloads_all_time(i, reset) < world.downloads_all_time(i, reset - timedelta(days=1))
+    after = reset + timedelta(days=5)
+    assert world.downloads_all_time(i, after) - world.downloads_all_time(i, reset) == (
+        world.counted_all_time(i, after) - world.counted_all_time(i, reset))
+
+
+def test_private_models_reappear(world):
+    spells = [(i, spell) for i in range(2000) for k in range(0, 90, 30)
+              if (spell := world.private_spell(i, DAY + timedelta(days=k))) and world.static(i).created.date() < spell[0]]
+    i, (start, end) = spells[0]
+    assert world.visible(i, start - timedelta(days=1))
+    assert not world.visible(i, start)
+    assert world.visible(i, end)
 
 
 def test_the_world_has_labs_intermediaries_and_lineage(world):

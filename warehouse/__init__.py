@@ -13,10 +13,15 @@ SCHEMA_FILES = (
     "core/quarantine.sql",
     "core/orgs.sql",
     "core/model_lineage.sql",
+    "core/daily_downloads.sql",
     "marts/model_attribution.sql",
     "marts/coverage.sql",
     "marts/unclassified_namespaces.sql",
+    "marts/country_daily.sql",
+    "marts/country_share.sql",
 )
+# The metric refresh, in order (pipeline/metrics.py).
+METRIC_FILES = ("load/daily_downloads.sql", "load/country_daily.sql", "load/country_share.sql")
 
 
 def sql(name: str) -> str:

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -134,7 +134,9 @@ class SimulatedHub:
         self.stats["listing requests"] += parts.path == "/api/models"
         if self.latency:
             time.sleep(self.latency)
-        out = {"Date": format_datetime(_hub_clock(self.day), usegmt=True)}
+        # The clock stands at 00:00 UTC of the simulated day: the instant the world's
+        # listing and counters describe, so a census started then sees exactly them.
+        out = {"Date": format_datetime(midnight(self.day), usegmt=True)}
         allowed, limit_headers = self._rate_limit_headers()
         out.update(limit_headers)
         if not allowed:
@@ -225,12 +227,6 @@ def _spoil(items: list) -> list:
     for item, spoil in zip(items, spoilers):
         spoil(item)
     return items
-
-
-def _hub_clock(day: date) -> datetime:
-    """The simulated date at the real time of day, so `Date` headers keep ticking."""
-    now = datetime.now(timezone.utc)
-    return now.replace(year=day.year, month=day.month, day=day.day)
 
 
 def _error(status: int, message: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:

@@ -117,9 +117,10 @@ class SimModel:
     floor_daily: float
     like_factor: float
     deleted_day: date | None
-    hidden: tuple[date, date] | None  # private over [start, end)
+    goes_private: bool  # now and then made private for a few days, then public again
     float_trending: bool
     extra_field: bool
+    counter_reset_day: date | None  # the Hub lowers the all-time counter from this day on
 
 
 class World:
@@ -170,7 +171,19 @@ class World:
             return False
         if m.deleted_day is not None and day >= m.deleted_day:
             return False
-        return not (m.hidden and m.hidden[0] <= day < m.hidden[1])
+        private = self.private_spell(i, day)
+        return not (private and private[0] <= day < private[1])
+
+    def private_spell(self, i: int, day: date) -> tuple[date, date] | None:
+        """For a model that goes private now and then: its private spell [start, end) in the
+        30-day block holding `day`, if that block has one (half of them do)."""
+        if not self.static(i).goes_private:
+            return None
+        block = (day - WORLD_START.date()).days // 30
+        if self._u(i, 1000 + block) >= 0.5:
+            return None
+        start = WORLD_START.date() + timedelta(days=block * 30 + int(self._u(i, 2000 + block) * 20))
+        return start, start + timedelta(days=1 + int(self._u(i, 3000 + block) * 9))
 
     def listing(self, day: date):
         """Indices of the models public on `day`, newest first: the order of sort=createdAt."""
@@ -231,16 +244,12 @@ class World:
             if u(11) < 0.3:
                 params_total = int(1e6 * math.exp(8 * u(18)))
             peak = 4.0 * math.exp(3.0 * u(6) - 1.5) * (1 if u(12) < 0.55 else 0)
-        hidden = None
-        deleted = None
         # Only standalone models vanish, and they are never parents: every listed model's
         # lineage stays listed, so the truth is knowable from a census. (Missing parents
         # are tested on hand-made data.)
+        deleted = None
         if kind == "standalone" and u(30) < 0.03:
             deleted = (created + timedelta(days=1 + int(u(31) * 400))).date()
-        elif kind == "standalone" and u(30) < 0.04:
-            start = (created + timedelta(days=1 + int(u(32) * 300))).date()
-            hidden = (start, start + timedelta(days=1 + int(u(33) * 20)))
         return SimModel(
             index=i,
             model_id=f"{author}/{name}-{_base36(i)}",
@@ -264,9 +273,11 @@ class World:
             floor_daily=peak * 0.05,
             like_factor=0.02 + 0.2 * u(38),
             deleted_day=deleted,
-            hidden=hidden,
+            goes_private=kind == "standalone" and 0.03 <= u(30) < 0.05,
             float_trending=u(39) < 0.02,
             extra_field=u(40) < 0.1,
+            counter_reset_day=(created + timedelta(days=2 + int(u(45) * 400))).date()
+            if peak > 0 and u(44) < 0.01 else None,
         )
 
     def _pick_parent(self, i: int, draw: int) -> int:
@@ -304,11 +315,23 @@ class World:
             return 0.0
         return m.peak_daily * m.decay_days * -math.expm1(-age / m.decay_days) + m.floor_daily * age
 
-    def downloads_all_time(self, i: int, day: date) -> int:
-        """The `downloadsAllTime` counter served in the census of `day`."""
+    def counted_all_time(self, i: int, day: date) -> int:
+        """Ground truth: downloads counted since the counter began, up to the census of `day`."""
         m = self.static(i)
         start = max(m.created, midnight(COUNTER_START))
         return int(self._downloads_since_creation(m, midnight(day))) - int(self._downloads_since_creation(m, start))
+
+    def downloads_all_time(self, i: int, day: date) -> int:
+        """The `downloadsAllTime` counter served in the census of `day`: the counted total,
+        less what a counter reset took away (from its day on, a third of the total before it
+        and that day's downloads, so the served counter goes down)."""
+        served = self.counted_all_time(i, day)
+        reset = self.static(i).counter_reset_day
+        if reset is not None and day >= reset:
+            before = self.counted_all_time(i, reset - timedelta(days=1))
+            if before > 0:  # a counter at zero has nothing to lose
+                served -= self.counted_all_time(i, reset) - before + max(1, before // 3)
+        return served
 
     def downloads_30d(self, i: int, day: date) -> int:
         m = self.static(i)
@@ -320,7 +343,7 @@ class World:
     def true_downloads(self, i: int, day: date) -> int:
         """Ground truth: the downloads made during calendar day `day` (UTC), counted by the
         Hub between the censuses of `day` and `day + 1`."""
-        return self.downloads_all_time(i, day + timedelta(days=1)) - self.downloads_all_time(i, day)
+        return self.counted_all_time(i, day + timedelta(days=1)) - self.counted_all_time(i, day)
 
     def likes(self, i: int, day: date) -> int:
         m = self.static(i)
@@ -334,18 +357,20 @@ class World:
         return score + 0.5 if m.float_trending else score
 
     # -- lineage truth ---------------------------------------------------------------------
+    def root_weights(self, i: int) -> dict[int, float]:
+        """The root base models of model `i` (itself when it has no parents), each with the
+        share of `i` it gets when every merge splits equally among its parents."""
+        parents = self.static(i).parents
+        if not parents:
+            return {i: 1.0}
+        weights: dict[int, float] = {}
+        for parent in parents:
+            for root, weight in self.root_weights(parent).items():
+                weights[root] = weights.get(root, 0.0) + weight / len(parents)
+        return weights
+
     def roots(self, i: int) -> tuple[int, ...]:
-        """The root base models of model `i` (itself when it has no parents), oldest first."""
-        found: set[int] = set()
-        stack = [i]
-        while stack:
-            j = stack.pop()
-            parents = self.static(j).parents
-            if parents:
-                stack.extend(parents)
-            else:
-                found.add(j)
-        return tuple(sorted(found))
+        return tuple(sorted(self.root_weights(i)))
 
     def origin_countries(self, i: int) -> tuple[str, ...]:
         """Countries of the labs behind the root models of `i` (empty for non-lab roots)."""

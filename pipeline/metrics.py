@@ -1,0 +1,34 @@
+"""The share metrics: daily downloads from the all-time counters, then the tables built on them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+import warehouse
+
+EVERYTHING = date(1, 1, 1)
+
+
+def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None) -> date:
+    """Recompute what a new or replaced census of `changed` affects (everything when None):
+    daily downloads from the census before it on, then every share table. One transaction.
+    Returns the first day recomputed."""
+    if changed is None:
+        from_day = EVERYTHING
+    else:
+        before = con.execute(
+            "SELECT max(snapshot_date) FROM snapshots WHERE complete AND snapshot_date < ?", [changed]
+        ).fetchone()[0]
+        from_day = before or changed
+    con.execute("SET VARIABLE from_day = ?", [from_day])
+    con.begin()
+    try:
+        for name in warehouse.METRIC_FILES:
+            con.execute(warehouse.sql(name))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return from_day

@@ -1,0 +1,220 @@
+"""The share metrics over 35 simulated days with skipped days, counter resets, new, deleted
+and reappearing models, against the simulated Hub's ground truth."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+
+from pipeline.attribution import classify
+from pipeline.census import run_census
+from pipeline.hub_client import HubLister
+from pipeline.metrics import refresh_metrics
+from pipeline.settings import Paths
+from pipeline.simulated_hub import SimulatedHub, World
+from pipeline.simulated_hub.world import INTERMEDIARIES, PLACEHOLDER_CUTOFF, midnight
+from pipeline.warehouse import connect, load_census
+
+START = date(2026, 1, 1)
+SKIPPED = {5, 12, 13, 20}  # no census on these days: their downloads are estimated
+CENSUSES = [START + timedelta(days=k) for k in range(35) if k not in SKIPPED]
+
+
+@pytest.fixture(scope="module")
+def world():
+    return World(seed=11, models_at=1500, anchor=START)
+
+
+@pytest.fixture(scope="module")
+def warehouse(world, tmp_path_factory):
+    paths = Paths.from_env(tmp_path_factory.mktemp("metrics") / "home")
+    with SimulatedHub(world, START, max_page_size=1000) as hub, connect(paths) as con:
+        for day in CENSUSES:
+            hub.day = day
+            record = run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
+            load_census(con, paths.census_day(record.snapshot_date), day)
+            classify(con, paths.home)
+            refresh_metrics(con, day)  # incremental: one interval a day
+    with connect(paths) as con:
+        yield con
+
+
+def expected_daily(world):
+    """daily_downloads by the README's rules, from the world's served counters."""
+    rows = {}
+    for previous, census in zip(CENSUSES, CENSUSES[1:]):
+        listed_before = set(world.listing(previous))
+        for i in world.listing(census):
+            m = world.static(i)
+            now = world.downloads_all_time(i, census)
+            if i in listed_before:
+                before = world.downloads_all_time(i, previous)
+                delta, first, decreased, first_counted = max(now - before, 0), previous, before > now, False
+            elif m.created >= midnight(previous):  # created since the previous census started
+                delta, first, decreased, first_counted = now, max(previous, m.created.date()), False, True
+            else:
+                continue  # back from private or deleted: a baseline
+            span = (census - first).days
+            for k in range(span):
+                downloads = delta // span + (1 if k < delta % span else 0)
+                if downloads or decreased:
+                    rows[(first + timedelta(days=k), m.model_id)] = (downloads, span > 1, decreased, first_counted)
+    return rows
+
+
+def test_daily_downloads_follow_the_rules_exactly(world, warehouse):
+    got = {(day, model_id): tuple(rest) for day, model_id, *rest in warehouse.execute(
+        "SELECT day, model_id, downloads, estimated, counter_decreased, first_counted FROM daily_downloads"
+    ).fetchall()}
+    assert got == expected_daily(world)
+
+
+def test_daily_downloads_equal_the_true_downloads(world, warehouse):
+    got = defaultdict(int)
+    flagged = set()
+    for day, model_id, downloads, decreased in warehouse.execute(
+        "SELECT day, model_id, downloads, counter_decreased FROM daily_downloads"
+    ).fetchall():
+        got[(day, model_id)] = downloads
+        if decreased:
+            flagged.add(model_id)
+    index = {world.static(i).model_id: i for i in world.listing(CENSUSES[-1])}
+    checked = {"exact days": 0, "gaps": 0}
+    for previous, census in zip(CENSUSES, CENSUSES[1:]):
+        days = [previous + timedelta(days=k) for k in range((census - previous).days)]
+        both = set(world.listing(previous)) & set(world.listing(census))
+        for i in both:
+            model_id = world.static(i).model_id
+            if model_id in flagged and index.get(model_id) is not None:
+                reset = world.static(i).counter_reset_day
+                if reset and previous < reset <= census:
+                    assert all(got[(d, model_id)] == 0 for d in days)  # the reset interval books 0, flagged
+                    continue
+            truth = [world.true_downloads(i, d) for d in days]
+            if len(days) == 1:
+                assert got[(days[0], model_id)] == truth[0]
+                checked["exact days"] += 1
+            else:  # a gap: spread evenly, the total exact
+                assert sum(got[(d, model_id)] for d in days) == sum(truth)
+                assert max(got[(d, model_id)] for d in days) - min(got[(d, model_id)] for d in days) <= 1
+                checked["gaps"] += 1
+    assert checked["exact days"] > 30_000 and checked["gaps"] > 3000
+    assert flagged  # the world's counter resets were met
+
+
+def test_the_first_census_is_a_baseline_and_new_models_count_whole(world, warehouse):
+    assert warehouse.execute("SELECT min(day) FROM daily_downloads").fetchone()[0] == CENSUSES[0]
+    new = warehouse.execute(
+        "SELECT model_id, sum(downloads) FROM daily_downloads WHERE first_counted GROUP BY 1"
+    ).fetchall()
+    assert len(new) > 20
+    by_id = {world.static(i).model_id: i for i in world.listing(CENSUSES[-1])}
+    for model_id, total in new:
+        i = by_id.get(model_id)
+        if i is not None:
+            first_census = next(d for d in CENSUSES if world.visible(i, d))
+            assert total <= world.counted_all_time(i, CENSUSES[-1])
+            assert world.downloads_all_time(i, first_census) == sum(
+                world.true_downloads(i, d) for d in _days(world.static(i).created.date(), first_census))
+
+
+def _days(first, last):
+    return [first + timedelta(days=k) for k in range((last - first).days)]
+
+
+def test_models_back_from_private_restart_from_a_baseline(world, warehouse):
+    returning = []  # (model, the census before it came back, the census it came back in)
+    for previous, census in zip(CENSUSES, CENSUSES[1:]):
+        for i in set(world.listing(census)) - set(world.listing(previous)):
+            if world.static(i).created < midnight(previous):
+                returning.append((world.static(i).model_id, previous, census))
+    assert len(returning) >= 3
+    for model_id, previous, census in returning:
+        interval = warehouse.execute(
+            "SELECT count(*) FROM daily_downloads WHERE model_id = ? AND day >= ? AND day < ?",
+            [model_id, previous, census],
+        ).fetchone()[0]
+        assert interval == 0  # the counter it came back with is a baseline, not downloads
+
+
+def test_a_full_rebuild_equals_the_incremental_result(warehouse):
+    tables = ("daily_downloads", "country_daily", "country_share")
+    before = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    refresh_metrics(warehouse)
+    after = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    assert before == after
+
+
+def truth_buckets(world, i):
+    """(uploader bucket, {origin bucket: weight}) from the world's own knowledge."""
+    m = world.static(i)
+    uploader = m.lab.country if m.lab else "intermediary" if m.author in INTERMEDIARIES else "unknown"
+    origin = defaultdict(float)
+    for root, weight in world.root_weights(i).items():
+        lab = world.static(root).lab
+        origin[lab.country if lab else "unknown"] += weight
+    return uploader, origin
+
+
+def expected_country_daily(world):
+    by_id = {}
+    for day in CENSUSES:
+        for i in world.listing(day):
+            by_id[world.static(i).model_id] = i
+    out = defaultdict(float)
+    for (day, model_id), (downloads, *_) in expected_daily(world).items():
+        if not downloads:
+            continue
+        i = by_id[model_id]
+        m = world.static(i)
+        is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
+        uploader, origin = truth_buckets(world, i)
+        for cohort in ("all", "new") if is_new else ("all",):
+            out[(day, "uploader", cohort, uploader)] += downloads
+            for country, weight in origin.items():
+                out[(day, "origin", cohort, country)] += downloads * weight
+    return out
+
+
+def test_country_daily_equals_the_truth(world, warehouse):
+    got = {tuple(key): downloads for *key, downloads in warehouse.execute(
+        "SELECT day, attribution, cohort, country, downloads FROM country_daily").fetchall()}
+    expected = expected_country_daily(world)
+    assert got.keys() == expected.keys()
+    for key, downloads in expected.items():
+        assert got[key] == pytest.approx(downloads, rel=1e-12), key
+
+
+def test_country_share_windows_equal_the_truth(world, warehouse):
+    daily = expected_country_daily(world)
+    days = sorted({key[0] for key in daily})
+    rows = warehouse.execute(
+        "SELECT day, window_days, attribution, cohort, country, downloads, share, days_with_data FROM country_share"
+    ).fetchall()
+    got = {(d, w, a, c, k): (dl, s, n) for d, w, a, c, k, dl, s, n in rows}
+    for day in days:
+        for window in (1, 7, 30, 365):
+            inside = [d for d in days if day - timedelta(days=window) < d <= day]
+            for attribution in ("uploader", "origin"):
+                for cohort in ("all", "new"):
+                    totals = defaultdict(float)
+                    for (d, a, c, country), downloads in daily.items():
+                        if d in inside and a == attribution and c == cohort:
+                            totals[country] += downloads
+                    grand = sum(totals.values())
+                    for country, downloads in totals.items():
+                        dl, share, covered = got.pop((day, window, attribution, cohort, country))
+                        assert dl == pytest.approx(downloads, rel=1e-12)
+                        assert share == pytest.approx(downloads / grand, rel=1e-12)
+                        assert covered == len(inside)
+    assert got == {}  # nothing beyond the truth
+
+
+def test_shares_sum_to_one_with_an_unknown_bucket(warehouse):
+    sums = warehouse.execute(
+        "SELECT min(total), max(total) FROM (SELECT sum(share) AS total FROM country_share GROUP BY day, window_days, "
+        "attribution, cohort)"
+    ).fetchone()
+    assert sums == (pytest.approx(1.0), pytest.approx(1.0))
+    buckets = {c for (c,) in warehouse.execute("SELECT DISTINCT country FROM country_share").fetchall()}
+    assert {"unknown", "intermediary", "CN", "US"} <= buckets
