@@ -58,6 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     fake.add_argument("--rate-limit", type=_rate_limit, help="REQUESTS/SECONDS fixed window, like 1000/300")
     fake.add_argument("--token", help="require this bearer token (401 otherwise)")
 
+    shares = commands.add_parser("shares", help="the headline table: each country's share of downloads")
+    shares.add_argument("--day", type=_date, help="last day of the window (default: the newest)")
+    shares.add_argument("--window", type=int, choices=(1, 7, 30, 365), default=365, help="days (default 365)")
+    shares.add_argument("--cohort", choices=("all", "new"), default="new",
+                        help="new: only downloads of models less than 365 days old (default, the MIT/HF definition)")
+    shares.add_argument("--attribution", choices=("uploader", "origin"), default="uploader",
+                        help="uploader: who published the repo (default); origin: who made its base model")
+    shares.add_argument("--top", type=_positive, default=15, help="countries to list; the rest are summed")
+    shares.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+
     orgs = commands.add_parser("orgs", help="the organisation registry")
     orgs_commands = orgs.add_subparsers(dest="orgs_command", required=True)
     unclassified = orgs_commands.add_parser(
@@ -86,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = Paths.from_env(args.home)
         if args.command == "orgs":
             return _orgs(paths, args)
+        if args.command == "shares":
+            return _shares(paths, args)
         configure_prefect(paths)
         if args.command == "run":
             from .daily import daily_census
@@ -118,6 +130,50 @@ def _fake_hub(args) -> int:
     print(f"simulated Hub for {args.date} ({args.models:,} models, seed {args.seed}) on {hub.url}", flush=True)
     print(f"  HF_ENDPOINT={hub.url} hubcensus run", flush=True)
     hub.serve_forever()
+    return 0
+
+
+def _shares(paths: Paths, args) -> int:
+    import pycountry
+
+    from pipeline.warehouse import connect
+
+    if not paths.warehouse.exists():
+        print(f"hubcensus shares: no warehouse at {paths.warehouse}: run a census first", file=sys.stderr)
+        return 1
+    with connect(paths, read_only=True) as con:
+        first, last = con.execute("SELECT min(day), max(day) FROM country_share").fetchone()
+        if last is None:
+            print("hubcensus shares: no shares yet: they need two complete censuses", file=sys.stderr)
+            return 1
+        day = args.day or last
+        if not first <= day <= last:
+            print(f"hubcensus shares: no shares for {day}: they run from {first} to {last}", file=sys.stderr)
+            return 1
+        rows = con.execute(
+            "SELECT country, downloads, share, days_with_data FROM country_share WHERE day = ? AND window_days = ? "
+            "AND attribution = ? AND cohort = ? ORDER BY downloads DESC, country",
+            [day, args.window, args.attribution, args.cohort],
+        ).fetchall()
+    if not rows:
+        print(f"hubcensus shares: no {args.cohort}-model downloads in the {args.window} days to {day}", file=sys.stderr)
+        return 1
+    view = "uploader (who published the repo)" if args.attribution == "uploader" else "origin (who made the base model)"
+    cohort = "models less than 365 days old" if args.cohort == "new" else "all models"
+    print(f"Share of downloads by country: {view}, {cohort}, {args.window} days to {day} "
+          f"({rows[0][3]} with data)")
+    table = Table()
+    for column, justify in (("country", "left"), ("downloads", "right"), ("share", "right")):
+        table.add_column(column, justify=justify)
+    for country, downloads, share, _ in rows[: args.top]:
+        known = pycountry.countries.get(alpha_2=country)
+        table.add_row(f"{country} {known.name}" if known else country, f"{downloads:,.0f}", f"{share:.1%}")
+    rest = rows[args.top:]
+    if rest:
+        table.add_row(f"{len(rest)} others", f"{sum(r[1] for r in rest):,.0f}", f"{sum(r[2] for r in rest):.1%}")
+    Console().print(table)
+    known_share = sum(share for country, _, share, _ in rows if pycountry.countries.get(alpha_2=country))
+    print(f"coverage: {known_share:.1%} of these downloads are credited to a known country")
     return 0
 
 

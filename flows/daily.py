@@ -11,8 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.attribution import classify, coverage
 from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
+from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
-from pipeline.warehouse import connect, load_census
+from pipeline.warehouse import connect, load_census, unloaded_censuses
 
 
 def _previous_census_size(paths: Paths) -> int | None:
@@ -46,10 +47,14 @@ def census(home: str, endpoint: str | None) -> SnapshotRecord:
 
 
 @task(retries=2, retry_delay_seconds=10)
-def load(home: str, record: SnapshotRecord) -> None:
+def load(home: str, record: SnapshotRecord) -> date:
+    """Load today's census, and any earlier one not loaded yet; the oldest day loaded."""
     paths = Paths.from_env(home)
     with connect(paths) as con:
-        load_census(con, paths.census_day(record.snapshot_date), date.fromisoformat(record.snapshot_date))
+        days = sorted({date.fromisoformat(record.snapshot_date), *unloaded_censuses(con, paths)})
+        for day in days:
+            load_census(con, paths.census_day(day.isoformat()), day)
+    return days[0]
 
 
 @task
@@ -63,13 +68,22 @@ def classify_models(home: str, snapshot_date: str) -> dict[str, float]:
         return coverage(con, date.fromisoformat(snapshot_date))
 
 
+@task(retries=2, retry_delay_seconds=10)
+def refresh(home: str, changed: date) -> None:
+    """Daily downloads from the census before `changed` on, then every share table."""
+    with connect(Paths.from_env(home)) as con:
+        refresh_metrics(con, changed)
+
+
 @flow(name="daily-census", log_prints=True)
 def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
-    """Census every model on the Hub and load the day into the warehouse."""
+    """Census every model on the Hub, load the day into the warehouse, classify every model
+    and refresh the metrics."""
     home = str(Paths.from_env(home).home)
     record = census(home, endpoint)
-    load(home, record)
+    oldest_loaded = load(home, record)
     known = classify_models(home, record.snapshot_date)
+    refresh(home, oldest_loaded)
     state = "complete" if record.complete else "INCOMPLETE"
     print(
         f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "

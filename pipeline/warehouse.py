@@ -28,6 +28,15 @@ def connect(paths: Paths, *, read_only: bool = False):
         con.close()
 
 
+def unloaded_censuses(con: duckdb.DuckDBPyConnection, paths: Paths) -> list[date]:
+    """Days whose finished census is on disk but not in the warehouse (a crawl cut short on
+    an earlier day, closed as incomplete by the next run), oldest first."""
+    loaded = {day for (day,) in con.execute("SELECT snapshot_date FROM snapshots").fetchall()}
+    on_disk = (date.fromisoformat(p.name.removeprefix("date=")) for p in paths.census.glob("date=*") if p.is_dir()
+               and (p / "snapshot.json").exists())
+    return sorted(day for day in on_disk if day not in loaded)
+
+
 def load_census(con: duckdb.DuckDBPyConnection, census_dir: Path, snapshot_date: date) -> None:
     """Load one finished census folder, replacing whatever that day held: idempotent."""
     con.execute("SET VARIABLE census_dir = ?", [str(census_dir)])

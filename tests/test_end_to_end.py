@@ -46,6 +46,16 @@ def test_demo_leaves_a_warehouse_the_duckdb_cli_queries(tmp_path):
     assert days == 3
     with connect(Paths.from_env(home), read_only=True) as con:
         assert con.execute("SELECT sum(models) FROM snapshots").fetchone()[0] == rows
+        headline = con.execute(
+            "SELECT country, share FROM country_share WHERE day = DATE '2026-01-02' AND window_days = 365 "
+            "AND attribution = 'uploader' AND cohort = 'new' ORDER BY downloads DESC LIMIT 1"
+        ).fetchone()
+    shares = subprocess.run([BIN / "hubcensus", "shares", "--home", str(home)], capture_output=True, text=True,
+                            timeout=60, check=True).stdout
+    assert ("Share of downloads by country: uploader (who published the repo), models less than 365 days old, "
+            "365 days to 2026-01-02 (2 with data)") in shares
+    assert f"{headline[0]} " in shares and f"{headline[1]:.1%}" in shares
+    assert "coverage: " in shares
 
 
 def test_a_census_killed_mid_crawl_resumes_to_the_uninterrupted_result(tmp_path):
