@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="new: only downloads of models less than 365 days old (default, the MIT/HF definition)")
     shares.add_argument("--attribution", choices=("uploader", "origin"), default="uploader",
                         help="uploader: who published the repo (default); origin: who made its base model")
+    shares.add_argument("--excluding-spikes", action="store_true",
+                        help="leave out days flagged as spikes (likely CI or bot traffic)")
     shares.add_argument("--top", type=_positive, default=15, help="countries to list; the rest are summed")
     shares.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
 
@@ -152,16 +154,17 @@ def _shares(paths: Paths, args) -> int:
             return 1
         rows = con.execute(
             "SELECT country, downloads, share, days_with_data FROM country_share WHERE day = ? AND window_days = ? "
-            "AND attribution = ? AND cohort = ? ORDER BY downloads DESC, country",
-            [day, args.window, args.attribution, args.cohort],
+            "AND attribution = ? AND cohort = ? AND excluding_spikes = ? ORDER BY downloads DESC, country",
+            [day, args.window, args.attribution, args.cohort, args.excluding_spikes],
         ).fetchall()
     if not rows:
         print(f"hubcensus shares: no {args.cohort}-model downloads in the {args.window} days to {day}", file=sys.stderr)
         return 1
     view = "uploader (who published the repo)" if args.attribution == "uploader" else "origin (who made the base model)"
     cohort = "models less than 365 days old" if args.cohort == "new" else "all models"
+    spikes = ", spike days left out" if args.excluding_spikes else ""
     print(f"Share of downloads by country: {view}, {cohort}, {args.window} days to {day} "
-          f"({rows[0][3]} with data)")
+          f"({rows[0][3]} with data){spikes}")
     table = Table()
     for column, justify in (("country", "left"), ("downloads", "right"), ("share", "right")):
         table.add_column(column, justify=justify)

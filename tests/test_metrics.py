@@ -59,14 +59,29 @@ def expected_daily(world):
                 downloads = delta // span + (1 if k < delta % span else 0)
                 if downloads or decreased:
                     rows[(first + timedelta(days=k), m.model_id)] = (downloads, span > 1, decreased, first_counted)
-    return rows
+    created = {world.static(i).model_id: world.static(i).created for day in CENSUSES for i in world.listing(day)}
+    return {key: (*row, is_spike(rows, *key, created[key[1]])) for key, row in rows.items()}
+
+
+def is_spike(rows, day, model_id, created):
+    """Model Pulse's rule: the day is > 0.6 of the 7 days ending on it, which total >= 1000,
+    and all 7 were observed (in the history, after the model's creation)."""
+    downloads, estimated, *_ = rows[(day, model_id)]
+    week = sum(rows.get((day - timedelta(days=k), model_id), (0,))[0] for k in range(7))
+    observed = day - timedelta(days=6) >= CENSUSES[0] and (
+        created < PLACEHOLDER_CUTOFF or day - timedelta(days=6) >= created.date())
+    return observed and not estimated and downloads > 0.6 * week and week >= 1000
 
 
 def test_daily_downloads_follow_the_rules_exactly(world, warehouse):
     got = {(day, model_id): tuple(rest) for day, model_id, *rest in warehouse.execute(
-        "SELECT day, model_id, downloads, estimated, counter_decreased, first_counted FROM daily_downloads"
+        "SELECT day, model_id, downloads, estimated, counter_decreased, first_counted, spike FROM daily_downloads"
     ).fetchall()}
-    assert got == expected_daily(world)
+    expected = expected_daily(world)
+    assert got == expected
+    spikes = {model_id for (_, model_id), row in expected.items() if row[-1]}
+    ci_targets = {world.static(i).model_id for i in world.listing(CENSUSES[-1]) if world.static(i).ci_target}
+    assert len(spikes) >= 5 and len(spikes & ci_targets) / len(spikes) > 0.8  # the CI bursts are caught
 
 
 def test_daily_downloads_equal_the_true_downloads(world, warehouse):
@@ -162,7 +177,7 @@ def expected_country_daily(world):
         for i in world.listing(day):
             by_id[world.static(i).model_id] = i
     out = defaultdict(float)
-    for (day, model_id), (downloads, *_) in expected_daily(world).items():
+    for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
         if not downloads:
             continue
         i = by_id[model_id]
@@ -170,15 +185,16 @@ def expected_country_daily(world):
         is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
         uploader, origin = truth_buckets(world, i)
         for cohort in ("all", "new") if is_new else ("all",):
-            out[(day, "uploader", cohort, uploader)] += downloads
-            for country, weight in origin.items():
-                out[(day, "origin", cohort, country)] += downloads * weight
+            for excluding_spikes in (False,) if spike else (False, True):
+                out[(day, "uploader", cohort, excluding_spikes, uploader)] += downloads
+                for country, weight in origin.items():
+                    out[(day, "origin", cohort, excluding_spikes, country)] += downloads * weight
     return out
 
 
 def test_country_daily_equals_the_truth(world, warehouse):
     got = {tuple(key): downloads for *key, downloads in warehouse.execute(
-        "SELECT day, attribution, cohort, country, downloads FROM country_daily").fetchall()}
+        "SELECT day, attribution, cohort, excluding_spikes, country, downloads FROM country_daily").fetchall()}
     expected = expected_country_daily(world)
     assert got.keys() == expected.keys()
     for key, downloads in expected.items():
@@ -189,31 +205,31 @@ def test_country_share_windows_equal_the_truth(world, warehouse):
     daily = expected_country_daily(world)
     days = sorted({key[0] for key in daily})
     rows = warehouse.execute(
-        "SELECT day, window_days, attribution, cohort, country, downloads, share, days_with_data FROM country_share"
+        "SELECT day, window_days, attribution, cohort, excluding_spikes, country, downloads, share, days_with_data "
+        "FROM country_share"
     ).fetchall()
-    got = {(d, w, a, c, k): (dl, s, n) for d, w, a, c, k, dl, s, n in rows}
+    got = {tuple(key): rest for *key, dl, s, n in rows for rest in [(dl, s, n)]}
     for day in days:
         for window in (1, 7, 30, 365):
             inside = [d for d in days if day - timedelta(days=window) < d <= day]
-            for attribution in ("uploader", "origin"):
-                for cohort in ("all", "new"):
-                    totals = defaultdict(float)
-                    for (d, a, c, country), downloads in daily.items():
-                        if d in inside and a == attribution and c == cohort:
-                            totals[country] += downloads
-                    grand = sum(totals.values())
-                    for country, downloads in totals.items():
-                        dl, share, covered = got.pop((day, window, attribution, cohort, country))
-                        assert dl == pytest.approx(downloads, rel=1e-12)
-                        assert share == pytest.approx(downloads / grand, rel=1e-12)
-                        assert covered == len(inside)
+            totals = defaultdict(lambda: defaultdict(float))
+            for (d, *group, country), downloads in daily.items():
+                if d in inside:
+                    totals[tuple(group)][country] += downloads
+            for group, by_country in totals.items():
+                grand = sum(by_country.values())
+                for country, downloads in by_country.items():
+                    dl, share, covered = got.pop((day, window, *group, country))
+                    assert dl == pytest.approx(downloads, rel=1e-12)
+                    assert share == pytest.approx(downloads / grand, rel=1e-12)
+                    assert covered == len(inside)
     assert got == {}  # nothing beyond the truth
 
 
 def test_shares_sum_to_one_with_an_unknown_bucket(warehouse):
     sums = warehouse.execute(
         "SELECT min(total), max(total) FROM (SELECT sum(share) AS total FROM country_share GROUP BY day, window_days, "
-        "attribution, cohort)"
+        "attribution, cohort, excluding_spikes)"
     ).fetchone()
     assert sums == (pytest.approx(1.0), pytest.approx(1.0))
     buckets = {c for (c,) in warehouse.execute("SELECT DISTINCT country FROM country_share").fetchall()}

@@ -121,6 +121,7 @@ class SimModel:
     float_trending: bool
     extra_field: bool
     counter_reset_day: date | None  # the Hub lowers the all-time counter from this day on
+    ci_target: bool  # fetched now and then by someone's CI: one-day bursts of downloads
 
 
 class World:
@@ -278,6 +279,7 @@ class World:
             extra_field=u(40) < 0.1,
             counter_reset_day=(created + timedelta(days=2 + int(u(45) * 400))).date()
             if peak > 0 and u(44) < 0.01 else None,
+            ci_target=u(46) < 0.03,
         )
 
     def _pick_parent(self, i: int, draw: int) -> int:
@@ -319,7 +321,21 @@ class World:
         """Ground truth: downloads counted since the counter began, up to the census of `day`."""
         m = self.static(i)
         start = max(m.created, midnight(COUNTER_START))
-        return int(self._downloads_since_creation(m, midnight(day))) - int(self._downloads_since_creation(m, start))
+        organic = int(self._downloads_since_creation(m, midnight(day))) - int(self._downloads_since_creation(m, start))
+        if not m.ci_target or midnight(day) <= start:
+            return organic
+        first = (start.date() - WORLD_START.date()).days // 30
+        last = (day - WORLD_START.date()).days // 30
+        bursts = (self.ci_burst(i, block) for block in range(first, last + 1))
+        return organic + sum(amount for burst_day, amount in filter(None, bursts) if start.date() < burst_day < day)
+
+    def ci_burst(self, i: int, block: int) -> tuple[date, int] | None:
+        """A CI target's burst in 30-day block `block`, if it has one (a third do): its day
+        and its downloads, all made that day."""
+        if self._u(i, 4000 + block) >= 0.33:
+            return None
+        day = WORLD_START.date() + timedelta(days=block * 30 + int(self._u(i, 5000 + block) * 30))
+        return day, 2000 + int(self._u(i, 6000 + block) * 20000)
 
     def downloads_all_time(self, i: int, day: date) -> int:
         """The `downloadsAllTime` counter served in the census of `day`: the counted total,

@@ -10,13 +10,14 @@ covered AS (
     GROUP BY ALL
 ),
 summed AS (
-    SELECT d.day, w.window_days, c.attribution, c.cohort, c.country, sum(c.downloads) AS downloads
+    SELECT d.day, w.window_days, c.attribution, c.cohort, c.excluding_spikes, c.country, sum(c.downloads) AS downloads
     FROM days d
     CROSS JOIN windows w
     JOIN country_daily c ON c.day > d.day - w.window_days AND c.day <= d.day
     GROUP BY ALL
 )
-SELECT s.day, s.window_days, s.attribution, s.cohort, s.country, s.downloads,
-       s.downloads / sum(s.downloads) OVER (PARTITION BY s.day, s.window_days, s.attribution, s.cohort) AS share,
+SELECT s.day, s.window_days, s.attribution, s.cohort, s.excluding_spikes, s.country, s.downloads,
+       s.downloads / sum(s.downloads) OVER (PARTITION BY s.day, s.window_days, s.attribution, s.cohort,
+                                            s.excluding_spikes) AS share,
        v.days_with_data
 FROM summed s JOIN covered v USING (day, window_days);

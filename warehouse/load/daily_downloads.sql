@@ -3,7 +3,7 @@
 -- recomputes its one interval; from the first census, everything: same SQL, same result.
 DELETE FROM daily_downloads WHERE day >= getvariable('from_day');
 
-INSERT INTO daily_downloads
+CREATE OR REPLACE TEMP TABLE recomputed_days AS
 WITH censuses AS (
     SELECT
         snapshot_date AS census,
@@ -55,3 +55,25 @@ SELECT
     first_counted
 FROM spread, unnest(range(span)) AS r(k)
 WHERE delta // span + CASE WHEN k < delta % span THEN 1 ELSE 0 END > 0 OR counter_decreased;
+
+-- Spikes: a day that is most of its model's trailing week (the week reaches back into
+-- days kept from before from_day). The whole week must be observed: within the history,
+-- and after the model's creation (a release's first day is not a bot).
+INSERT INTO daily_downloads
+SELECT w.day, w.model_id, w.downloads, w.estimated, w.counter_decreased, w.first_counted,
+       NOT w.estimated
+       AND w.day - 6 >= (SELECT min(snapshot_date) FROM snapshots WHERE complete)
+       AND w.day - 6 >= coalesce(m.created_at::DATE, w.day - 6)
+       AND w.downloads > 0.6 * sum(w.downloads) OVER week
+       AND sum(w.downloads) OVER week >= 1000 AS spike
+FROM (
+    SELECT * FROM recomputed_days
+    UNION ALL
+    SELECT day, model_id, downloads, estimated, counter_decreased, first_counted
+    FROM daily_downloads WHERE day >= getvariable('from_day') - 6
+) AS w
+LEFT JOIN models m USING (model_id)
+WINDOW week AS (PARTITION BY w.model_id ORDER BY w.day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW)
+QUALIFY w.day >= getvariable('from_day');
+
+DROP TABLE recomputed_days;

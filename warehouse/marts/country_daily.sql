@@ -3,6 +3,7 @@ CREATE TABLE IF NOT EXISTS country_daily (
     day          DATE NOT NULL,
     attribution  VARCHAR NOT NULL,
     cohort       VARCHAR NOT NULL,
+    excluding_spikes BOOLEAN NOT NULL,
     country      VARCHAR NOT NULL,
     downloads    DOUBLE NOT NULL
 );
@@ -10,5 +11,6 @@ COMMENT ON TABLE country_daily IS 'Downloads of each day by country, per attribu
 COMMENT ON COLUMN country_daily.day IS 'The day (daily_downloads.day).';
 COMMENT ON COLUMN country_daily.attribution IS 'uploader (model_attribution.uploader_category) or origin (model_attribution.origin_country).';
 COMMENT ON COLUMN country_daily.cohort IS 'all: every download; new: only downloads made while the model was less than 365 days old (the MIT/HF definition; models with an unknown creation date are not new).';
+COMMENT ON COLUMN country_daily.excluding_spikes IS 'false: every download; true: without the downloads of days flagged as spikes (daily_downloads.spike), likely CI or bot traffic.';
 COMMENT ON COLUMN country_daily.country IS 'ISO 3166-1 alpha-2 code; unknown when no country is known; for the uploader view also intermediary, individual or community.';
 COMMENT ON COLUMN country_daily.downloads IS 'Downloads credited (fractional where a model is split).';
