@@ -10,6 +10,7 @@ from pipeline.attribution import classify
 from pipeline.census import run_census
 from pipeline.hub_client import HubLister
 from pipeline.metrics import refresh_metrics
+from pipeline.registry import load_shipped
 from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
 from pipeline.simulated_hub.world import INTERMEDIARIES, PLACEHOLDER_CUTOFF, midnight
@@ -234,3 +235,78 @@ def test_shares_sum_to_one_with_an_unknown_bucket(warehouse):
     assert sums == (pytest.approx(1.0), pytest.approx(1.0))
     buckets = {c for (c,) in warehouse.execute("SELECT DISTINCT country FROM country_share").fetchall()}
     assert {"unknown", "intermediary", "CN", "US"} <= buckets
+
+
+def size_bucket(params):
+    if params is None:
+        return "unknown"
+    for limit, name in ((1e9, "<1B"), (1e10, "1-10B"), (5e10, "10-50B"), (2e11, "50-200B")):
+        if params < limit:
+            return name
+    return ">=200B"
+
+
+def expected_segment_daily(world):
+    registry = load_shipped()
+    by_id = {world.static(i).model_id: i for day in CENSUSES for i in world.listing(day)}
+    out = defaultdict(float)
+    for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
+        if not downloads:
+            continue
+        m = world.static(by_id[model_id])
+        is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
+        for root, weight in world.root_weights(m.index).items():
+            r = world.static(root)
+            org = registry[r.author.lower()] if r.lab else None
+            segments = {
+                "family": r.model_id,
+                "origin_organisation": org.organisation if org else "unknown",
+                "origin_parent": org.parent if org else "unknown",
+                "size": size_bucket(m.params_total or r.params_total),
+                "task": m.pipeline_tag or "unknown",
+                "license": m.license or "unknown",
+            }
+            for cohort in ("all", "new") if is_new else ("all",):
+                for excluding_spikes in (False,) if spike else (False, True):
+                    for dimension, segment in segments.items():
+                        out[(day, dimension, cohort, excluding_spikes, segment)] += downloads * weight
+    return out
+
+
+def test_segment_daily_equals_the_truth(world, warehouse):
+    got = {tuple(key): downloads for *key, downloads in warehouse.execute(
+        "SELECT day, dimension, cohort, excluding_spikes, segment, downloads FROM segment_daily").fetchall()}
+    expected = expected_segment_daily(world)
+    assert got.keys() == expected.keys()
+    for key, downloads in expected.items():
+        assert got[key] == pytest.approx(downloads, rel=1e-12), key
+    parents = {segment for (_, dimension, _, _, segment) in expected if dimension == "origin_parent"}
+    assert {"Alibaba", "Meta", "Google", "DeepSeek"} <= parents
+
+
+def test_segment_share_keeps_the_top_100_and_sums_the_rest(world, warehouse):
+    daily = expected_segment_daily(world)
+    days = sorted({key[0] for key in daily})
+    rows = warehouse.execute(
+        "SELECT day, window_days, dimension, cohort, excluding_spikes, segment, downloads, share, rank "
+        "FROM segment_share").fetchall()
+    got = {tuple(key): rest for *key, dl, s, r in rows for rest in [(dl, s, r)]}
+    checked_other = 0
+    for day in days[::6] + days[-1:]:
+        for window in (1, 7, 30, 365):
+            totals = defaultdict(lambda: defaultdict(float))
+            for (d, *group, segment), downloads in daily.items():
+                if day - timedelta(days=window) < d <= day:
+                    totals[tuple(group)][segment] += downloads
+            for group, by_segment in totals.items():
+                grand = sum(by_segment.values())
+                ranked = sorted(by_segment.items(), key=lambda item: (-item[1], item[0]))
+                for rank, (segment, downloads) in enumerate(ranked[:100], start=1):
+                    assert got[(day, window, *group, segment)] == (
+                        pytest.approx(downloads, rel=1e-12), pytest.approx(downloads / grand, rel=1e-12), rank)
+                if len(ranked) > 100:
+                    rest = sum(downloads for _, downloads in ranked[100:])
+                    assert got[(day, window, *group, "(other)")][:2] == (
+                        pytest.approx(rest, rel=1e-12), pytest.approx(rest / grand, rel=1e-12))
+                    checked_other += 1
+    assert checked_other > 10

@@ -19,9 +19,17 @@ SCHEMA_FILES = (
     "marts/unclassified_namespaces.sql",
     "marts/country_daily.sql",
     "marts/country_share.sql",
+    "marts/segment_daily.sql",
+    "marts/segment_share.sql",
 )
 # The metric refresh, in order (pipeline/metrics.py).
-METRIC_FILES = ("load/daily_downloads.sql", "load/country_daily.sql", "load/country_share.sql")
+METRIC_FILES = (
+    "load/daily_downloads.sql",
+    "load/country_daily.sql",
+    "load/country_share.sql",
+    "load/segment_daily.sql",
+    "load/segment_share.sql",
+)
 
 
 def sql(name: str) -> str:
