@@ -310,3 +310,54 @@ def test_segment_share_keeps_the_top_100_and_sums_the_rest(world, warehouse):
                         pytest.approx(rest, rel=1e-12), pytest.approx(rest / grand, rel=1e-12))
                     checked_other += 1
     assert checked_other > 10
+
+
+def concentration_of(values):
+    values = sorted(v for v in values if v > 0)
+    n, total = len(values), sum(values)
+    shares = [v / total for v in values]
+    gini = 2 * sum((k + 1) * v for k, v in enumerate(values)) / (n * total) - (n + 1) / n
+    return n, sum(s * s for s in shares), gini, sum(sorted(shares, reverse=True)[:10])
+
+
+def test_concentration_equals_the_truth(world, warehouse):
+    registry = load_shipped()
+    by_id = {world.static(i).model_id: i for day in CENSUSES for i in world.listing(day)}
+    unit_daily = defaultdict(float)
+    for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
+        if not downloads:
+            continue
+        m = world.static(by_id[model_id])
+        is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
+        uploader_org = registry.get(m.author.lower())
+        credits = [("model", model_id, 1.0),
+                   ("uploader_organisation", uploader_org.parent if uploader_org else m.author, 1.0)]
+        if m.lab:
+            credits.append(("uploader_country", m.lab.country, 1.0))
+        for root, weight in world.root_weights(m.index).items():
+            r = world.static(root)
+            credits.append(("origin_organisation", registry[r.author.lower()].parent if r.lab else r.author, weight))
+            if r.lab:
+                credits.append(("origin_country", r.lab.country, weight))
+        for cohort in ("all", "new") if is_new else ("all",):
+            for excluding_spikes in (False,) if spike else (False, True):
+                for level, unit, weight in credits:
+                    unit_daily[(day, level, cohort, excluding_spikes, unit)] += downloads * weight
+    got = {tuple(key): rest for *key, u, h, g, t in warehouse.execute(
+        "SELECT day, window_days, level, cohort, excluding_spikes, units, hhi, gini, top10_share FROM concentration"
+    ).fetchall() for rest in [(u, h, g, t)]}
+    days = sorted({key[0] for key in unit_daily})
+    checked = 0
+    for day in days[::5] + days[-1:]:
+        for window in (1, 7, 30, 365):
+            groups = defaultdict(lambda: defaultdict(float))
+            for (d, *group, unit), downloads in unit_daily.items():
+                if day - timedelta(days=window) < d <= day:
+                    groups[tuple(group)][unit] += downloads
+            for group, by_unit in groups.items():
+                units, hhi, gini, top10 = concentration_of(by_unit.values())
+                assert got[(day, window, *group)] == (units, pytest.approx(hhi, rel=1e-9),
+                                                      pytest.approx(gini, rel=1e-9, abs=1e-12),
+                                                      pytest.approx(top10, rel=1e-9)), (day, window, group)
+                checked += 1
+    assert checked > 500

@@ -21,6 +21,7 @@ SCHEMA_FILES = (
     "marts/country_share.sql",
     "marts/segment_daily.sql",
     "marts/segment_share.sql",
+    "marts/concentration.sql",
 )
 # The metric refresh, in order (pipeline/metrics.py).
 METRIC_FILES = (
@@ -29,6 +30,7 @@ METRIC_FILES = (
     "load/country_share.sql",
     "load/segment_daily.sql",
     "load/segment_share.sql",
+    "load/concentration.sql",
 )
 
 

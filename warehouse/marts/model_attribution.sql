@@ -17,6 +17,7 @@ SELECT
     r.model_id,
     r.namespace AS uploader_namespace,
     u.organisation AS uploader_organisation,
+    u.parent AS uploader_parent,
     u.org_type AS uploader_org_type,
     u.country AS uploader_country,
     CASE
@@ -44,6 +45,7 @@ COMMENT ON VIEW model_attribution IS 'Two attributions of every model: uploader 
 COMMENT ON COLUMN model_attribution.model_id IS 'The model (models.model_id).';
 COMMENT ON COLUMN model_attribution.uploader_namespace IS 'Namespace that published the repo.';
 COMMENT ON COLUMN model_attribution.uploader_organisation IS 'Its organisation, from orgs; NULL when the namespace is not in the registry.';
+COMMENT ON COLUMN model_attribution.uploader_parent IS 'Its top-level organisation, from orgs.';
 COMMENT ON COLUMN model_attribution.uploader_org_type IS 'Its org_type, from orgs.';
 COMMENT ON COLUMN model_attribution.uploader_country IS 'Its country (ISO codes, ; for several), from orgs; NULL when unknown.';
 COMMENT ON COLUMN model_attribution.uploader_category IS 'The uploader view''s bucket: intermediary, individual or community for those account types (whatever their country), else the country, else unknown.';
