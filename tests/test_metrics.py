@@ -361,3 +361,55 @@ def test_concentration_equals_the_truth(world, warehouse):
                                                       pytest.approx(top10, rel=1e-9)), (day, window, group)
                 checked += 1
     assert checked > 500
+
+
+def test_derivative_repos_equal_the_truth(world, warehouse):
+    expected = defaultdict(float)
+    seen = {i for day in CENSUSES for i in world.listing(day)}
+    for i in seen:
+        m = world.static(i)
+        if not m.parents or m.created < PLACEHOLDER_CUTOFF:
+            continue
+        for root, weight in world.root_weights(i).items():
+            lab = world.static(root).lab
+            expected[(m.created.date(), world.static(root).model_id, lab.country if lab else "unknown",
+                      m.relation)] += weight
+    got = {tuple(key): repos for *key, repos in warehouse.execute(
+        "SELECT day, family, origin_country, relation, repos FROM derivative_repos").fetchall()}
+    assert got.keys() == expected.keys()
+    assert all(got[key] == pytest.approx(value) for key, value in expected.items())
+    assert {relation for *_, relation in expected} == {"finetune", "adapter", "quantized", "merge"}
+
+
+def test_family_derivative_share_equals_the_truth(world, warehouse):
+    by_id = {world.static(i).model_id: i for day in CENSUSES for i in world.listing(day)}
+    family_daily = defaultdict(lambda: [0.0, 0.0])
+    for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
+        if not downloads:
+            continue
+        i = by_id[model_id]
+        for root, weight in world.root_weights(i).items():
+            for excluding_spikes in (False,) if spike else (False, True):
+                entry = family_daily[(day, excluding_spikes, world.static(root).model_id)]
+                entry[0] += downloads * weight
+                entry[1] += downloads * weight if root != i else 0
+    got = {tuple(key): rest for *key, dl, ddl, share, rank in warehouse.execute(
+        "SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloads, derivative_share, rank "
+        "FROM family_derivative_share").fetchall() for rest in [(dl, ddl, share, rank)]}
+    days = sorted({key[0] for key in family_daily})
+    with_derivatives = 0
+    for day in days[::7] + days[-1:]:
+        for window in (1, 7, 30, 365):
+            for excluding_spikes in (False, True):
+                totals = defaultdict(lambda: [0.0, 0.0])
+                for (d, spikes, family), (downloads, derivative) in family_daily.items():
+                    if spikes == excluding_spikes and day - timedelta(days=window) < d <= day:
+                        totals[family][0] += downloads
+                        totals[family][1] += derivative
+                ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:100]
+                for rank, (family, (downloads, derivative)) in enumerate(ranked, start=1):
+                    assert got.pop((day, window, excluding_spikes, family)) == (
+                        pytest.approx(downloads, rel=1e-12), pytest.approx(derivative, rel=1e-12, abs=1e-9),
+                        pytest.approx(derivative / downloads, rel=1e-9, abs=1e-12), rank)
+                    with_derivatives += derivative > 0
+    assert with_derivatives > 100

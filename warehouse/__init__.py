@@ -22,6 +22,8 @@ SCHEMA_FILES = (
     "marts/segment_daily.sql",
     "marts/segment_share.sql",
     "marts/concentration.sql",
+    "marts/derivative_repos.sql",
+    "marts/family_derivative_share.sql",
 )
 # The metric refresh, in order (pipeline/metrics.py).
 METRIC_FILES = (
@@ -31,6 +33,7 @@ METRIC_FILES = (
     "load/segment_daily.sql",
     "load/segment_share.sql",
     "load/concentration.sql",
+    "load/family_derivative_share.sql",
 )
 
 

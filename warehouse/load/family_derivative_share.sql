@@ -1,0 +1,30 @@
+-- Rebuild family_derivative_share from daily_downloads and the current attribution.
+DELETE FROM family_derivative_share;
+
+INSERT INTO family_derivative_share
+WITH family_daily AS (
+    SELECT d.day, variant.excluding_spikes, a.origin_model_id AS family,
+           sum(d.downloads * a.origin_weight) AS downloads,
+           coalesce(sum(d.downloads * a.origin_weight) FILTER (WHERE a.model_id <> a.origin_model_id), 0)
+               AS derivative_downloads
+    FROM daily_downloads d
+    JOIN model_attribution a USING (model_id)
+    JOIN (VALUES (false), (true)) AS variant(excluding_spikes) ON NOT (variant.excluding_spikes AND d.spike)
+    WHERE d.downloads > 0
+    GROUP BY ALL
+),
+days AS (SELECT DISTINCT day FROM family_daily),
+windows AS (SELECT unnest([1, 7, 30, 365]) AS window_days),
+summed AS (
+    SELECT d.day, w.window_days, f.excluding_spikes, f.family,
+           sum(f.downloads) AS downloads, sum(f.derivative_downloads) AS derivative_downloads
+    FROM days d
+    CROSS JOIN windows w
+    JOIN family_daily f ON f.day > d.day - w.window_days AND f.day <= d.day
+    GROUP BY ALL
+)
+SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloads,
+       derivative_downloads / downloads AS derivative_share,
+       row_number() OVER (PARTITION BY day, window_days, excluding_spikes ORDER BY downloads DESC, family) AS rank
+FROM summed
+QUALIFY rank <= 100;
