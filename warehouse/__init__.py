@@ -24,6 +24,7 @@ SCHEMA_FILES = (
     "marts/concentration.sql",
     "marts/derivative_repos.sql",
     "marts/family_derivative_share.sql",
+    "marts/relative_adoption.sql",
 )
 # The metric refresh, in order (pipeline/metrics.py).
 METRIC_FILES = (
@@ -34,6 +35,7 @@ METRIC_FILES = (
     "load/segment_share.sql",
     "load/concentration.sql",
     "load/family_derivative_share.sql",
+    "load/relative_adoption.sql",
 )
 
 
