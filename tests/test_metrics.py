@@ -413,3 +413,27 @@ def test_family_derivative_share_equals_the_truth(world, warehouse):
                         pytest.approx(derivative / downloads, rel=1e-9, abs=1e-12), rank)
                     with_derivatives += derivative > 0
     assert with_derivatives > 100
+
+
+def test_relative_adoption_equals_the_truth(world, warehouse):
+    base = {}
+    for day in CENSUSES:
+        for i in world.listing(day):
+            m = world.static(i)
+            if (not m.parents and m.params_total and m.library_name not in ("gguf", "mlx")
+                    and m.pipeline_tag not in ("sentence-similarity", "feature-extraction")
+                    and m.created >= midnight(date(2025, 2, 27))):
+                base[i] = (size_bucket(m.params_total), f"{m.created.year}-Q{(m.created.month - 1) // 3 + 1}")
+    observed = [(day, i, *base[i], (day - world.static(i).created.date()).days, world.downloads_all_time(i, day))
+                for day in CENSUSES for i in world.listing(day) if i in base]
+    peers = defaultdict(list)
+    for _, _, size, quarter, age, downloads in observed:
+        peers[(size, quarter, age)].append(downloads)
+    expected = set()
+    for day, i, size, quarter, age, downloads in observed:
+        ranked = sorted(peers[(size, quarter, age)], reverse=True)
+        baseline = ranked[9] if len(ranked) >= 10 else None
+        expected.add((day, world.static(i).model_id, size, quarter, age, downloads, baseline,
+                      downloads / baseline if baseline else None))
+    got = set(warehouse.execute("SELECT * FROM relative_adoption").fetchall())
+    assert len(expected) > 100 and got == expected

@@ -29,7 +29,7 @@ at_age AS (
     WHERE snapshots.complete
 )
 SELECT snapshot_date, model_id, size_class, release_quarter, age_days, cumulative_downloads,
-       baseline, cumulative_downloads / baseline
+       baseline, cumulative_downloads / nullif(baseline, 0)
 FROM (
     SELECT *,
            nth_value(cumulative_downloads, 10) OVER (

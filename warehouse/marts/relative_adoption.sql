@@ -17,4 +17,4 @@ COMMENT ON COLUMN relative_adoption.release_quarter IS 'Quarter of creation, lik
 COMMENT ON COLUMN relative_adoption.age_days IS 'Days since creation at the census (snapshot_date - created_at date).';
 COMMENT ON COLUMN relative_adoption.cumulative_downloads IS 'downloads_all_time at the census.';
 COMMENT ON COLUMN relative_adoption.baseline_downloads IS 'Cumulative downloads of the 10th most downloaded base model of the same size class and quarter at the same age; NULL when fewer than 10 such models were observed at that age.';
-COMMENT ON COLUMN relative_adoption.relative_adoption IS 'cumulative_downloads / baseline_downloads (1 = as adopted as the 10th model; NULL without a baseline).';
+COMMENT ON COLUMN relative_adoption.relative_adoption IS 'cumulative_downloads / baseline_downloads (1 = as adopted as the 10th model; NULL without a baseline, or when the baseline has no downloads).';
