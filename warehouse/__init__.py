@@ -16,6 +16,7 @@ SCHEMA_FILES = (
     "core/daily_downloads.sql",
     "marts/model_attribution.sql",
     "marts/coverage.sql",
+    "marts/cohort_downloads.sql",
     "marts/unclassified_namespaces.sql",
     "marts/country_daily.sql",
     "marts/country_share.sql",

@@ -17,19 +17,10 @@ units AS (
           INTO NAME level VALUE units),
          unnest(string_split(units, ';')) AS u(unit)
 ),
-downloads AS (
-    SELECT d.day, d.model_id, d.downloads, d.spike,
-           coalesce(d.day < (m.created_at + INTERVAL 365 DAY)::DATE, false) AS is_new
-    FROM daily_downloads d JOIN models m USING (model_id)
-    WHERE d.downloads > 0
-),
 unit_daily AS (
-    SELECT d.day, u.level, cohort.name AS cohort, variant.excluding_spikes, u.unit,
-           sum(d.downloads * u.weight) AS downloads
-    FROM downloads d
+    SELECT d.day, u.level, d.cohort, d.excluding_spikes, u.unit, sum(d.downloads * u.weight) AS downloads
+    FROM cohort_downloads d
     JOIN units u USING (model_id)
-    JOIN (VALUES ('all'), ('new')) AS cohort(name) ON cohort.name = 'all' OR d.is_new
-    JOIN (VALUES (false), (true)) AS variant(excluding_spikes) ON NOT (variant.excluding_spikes AND d.spike)
     GROUP BY ALL
 ),
 days AS (SELECT DISTINCT day FROM unit_daily),

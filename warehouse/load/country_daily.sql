@@ -13,16 +13,8 @@ WITH credits AS (
     FROM (SELECT model_id, origin_weight, string_split(coalesce(origin_country, 'unknown'), ';') AS buckets
           FROM model_attribution),
          unnest(buckets) AS b(bucket)
-),
-downloads AS (
-    SELECT d.day, d.model_id, d.downloads, d.spike,
-           coalesce(d.day < (m.created_at + INTERVAL 365 DAY)::DATE, false) AS is_new
-    FROM daily_downloads d JOIN models m USING (model_id)
-    WHERE d.downloads > 0
 )
-SELECT d.day, c.attribution, cohort.name, variant.excluding_spikes, c.country, sum(d.downloads * c.weight)
-FROM downloads d
+SELECT d.day, c.attribution, d.cohort, d.excluding_spikes, c.country, sum(d.downloads * c.weight)
+FROM cohort_downloads d
 JOIN credits c USING (model_id)
-JOIN (VALUES ('all'), ('new')) AS cohort(name) ON cohort.name = 'all' OR d.is_new
-JOIN (VALUES (false), (true)) AS variant(excluding_spikes) ON NOT (variant.excluding_spikes AND d.spike)
 GROUP BY ALL;

@@ -3,14 +3,13 @@ DELETE FROM family_derivative_share;
 
 INSERT INTO family_derivative_share
 WITH family_daily AS (
-    SELECT d.day, variant.excluding_spikes, a.origin_model_id AS family,
+    SELECT d.day, d.excluding_spikes, a.origin_model_id AS family,
            sum(d.downloads * a.origin_weight) AS downloads,
            coalesce(sum(d.downloads * a.origin_weight) FILTER (WHERE a.model_id <> a.origin_model_id), 0)
                AS derivative_downloads
-    FROM daily_downloads d
+    FROM cohort_downloads d
     JOIN model_attribution a USING (model_id)
-    JOIN (VALUES (false), (true)) AS variant(excluding_spikes) ON NOT (variant.excluding_spikes AND d.spike)
-    WHERE d.downloads > 0
+    WHERE d.cohort = 'all'
     GROUP BY ALL
 ),
 days AS (SELECT DISTINCT day FROM family_daily),

@@ -5,13 +5,7 @@ INSERT INTO relative_adoption
 WITH base_models AS (
     SELECT
         model_id, created_at::DATE AS released,
-        CASE
-            WHEN params_total < 1e9 THEN '<1B'
-            WHEN params_total < 1e10 THEN '1-10B'
-            WHEN params_total < 5e10 THEN '10-50B'
-            WHEN params_total < 2e11 THEN '50-200B'
-            ELSE '>=200B'
-        END AS size_class,
+        size_class(params_total) AS size_class,
         year(created_at) || '-Q' || quarter(created_at) AS release_quarter
     FROM models
     WHERE model_id NOT IN (SELECT model_id FROM model_lineage)
