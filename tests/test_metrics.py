@@ -3,6 +3,7 @@ and reappearing models, against the simulated Hub's ground truth."""
 
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import cache
 
 import pytest
 
@@ -40,6 +41,19 @@ def warehouse(world, tmp_path_factory):
         yield con
 
 
+@cache
+def listed(world) -> dict[str, int]:
+    """Every model any census listed: model id -> world index."""
+    return {world.static(i).model_id: i for day in CENSUSES for i in world.listing(day)}
+
+
+def cohorts(m, day):
+    """The cohorts a download of model `m` on `day` counts in."""
+    is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
+    return ("all", "new") if is_new else ("all",)
+
+
+@cache
 def expected_daily(world):
     """daily_downloads by the README's rules, from the world's served counters."""
     rows = {}
@@ -60,8 +74,7 @@ def expected_daily(world):
                 downloads = delta // span + (1 if k < delta % span else 0)
                 if downloads or decreased:
                     rows[(first + timedelta(days=k), m.model_id)] = (downloads, span > 1, decreased, first_counted)
-    created = {world.static(i).model_id: world.static(i).created for day in CENSUSES for i in world.listing(day)}
-    return {key: (*row, is_spike(rows, *key, created[key[1]])) for key, row in rows.items()}
+    return {key: (*row, is_spike(rows, *key, world.static(listed(world)[key[1]]).created)) for key, row in rows.items()}
 
 
 def is_spike(rows, day, model_id, created):
@@ -173,19 +186,15 @@ def truth_buckets(world, i):
 
 
 def expected_country_daily(world):
-    by_id = {}
-    for day in CENSUSES:
-        for i in world.listing(day):
-            by_id[world.static(i).model_id] = i
+    by_id = listed(world)
     out = defaultdict(float)
     for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
         if not downloads:
             continue
         i = by_id[model_id]
         m = world.static(i)
-        is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
         uploader, origin = truth_buckets(world, i)
-        for cohort in ("all", "new") if is_new else ("all",):
+        for cohort in cohorts(m, day):
             for excluding_spikes in (False,) if spike else (False, True):
                 out[(day, "uploader", cohort, excluding_spikes, uploader)] += downloads
                 for country, weight in origin.items():
@@ -248,13 +257,12 @@ def size_bucket(params):
 
 def expected_segment_daily(world):
     registry = load_shipped()
-    by_id = {world.static(i).model_id: i for day in CENSUSES for i in world.listing(day)}
+    by_id = listed(world)
     out = defaultdict(float)
     for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
         if not downloads:
             continue
         m = world.static(by_id[model_id])
-        is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
         for root, weight in world.root_weights(m.index).items():
             r = world.static(root)
             org = registry[r.author.lower()] if r.lab else None
@@ -266,7 +274,7 @@ def expected_segment_daily(world):
                 "task": m.pipeline_tag or "unknown",
                 "license": m.license or "unknown",
             }
-            for cohort in ("all", "new") if is_new else ("all",):
+            for cohort in cohorts(m, day):
                 for excluding_spikes in (False,) if spike else (False, True):
                     for dimension, segment in segments.items():
                         out[(day, dimension, cohort, excluding_spikes, segment)] += downloads * weight
@@ -322,13 +330,12 @@ def concentration_of(values):
 
 def test_concentration_equals_the_truth(world, warehouse):
     registry = load_shipped()
-    by_id = {world.static(i).model_id: i for day in CENSUSES for i in world.listing(day)}
+    by_id = listed(world)
     unit_daily = defaultdict(float)
     for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
         if not downloads:
             continue
         m = world.static(by_id[model_id])
-        is_new = m.created >= PLACEHOLDER_CUTOFF and day < (m.created + timedelta(days=365)).date()
         uploader_org = registry.get(m.author.lower())
         credits = [("model", model_id, 1.0),
                    ("uploader_organisation", uploader_org.parent if uploader_org else m.author, 1.0)]
@@ -339,7 +346,7 @@ def test_concentration_equals_the_truth(world, warehouse):
             credits.append(("origin_organisation", registry[r.author.lower()].parent if r.lab else r.author, weight))
             if r.lab:
                 credits.append(("origin_country", r.lab.country, weight))
-        for cohort in ("all", "new") if is_new else ("all",):
+        for cohort in cohorts(m, day):
             for excluding_spikes in (False,) if spike else (False, True):
                 for level, unit, weight in credits:
                     unit_daily[(day, level, cohort, excluding_spikes, unit)] += downloads * weight
@@ -382,7 +389,7 @@ def test_derivative_repos_equal_the_truth(world, warehouse):
 
 
 def test_family_derivative_share_equals_the_truth(world, warehouse):
-    by_id = {world.static(i).model_id: i for day in CENSUSES for i in world.listing(day)}
+    by_id = listed(world)
     family_daily = defaultdict(lambda: [0.0, 0.0])
     for (day, model_id), (downloads, *_, spike) in expected_daily(world).items():
         if not downloads:
