@@ -71,10 +71,6 @@ class SnapshotRecord:
     quarantined: int
     complete: bool
 
-    @classmethod
-    def read(cls, day_dir: Path) -> SnapshotRecord:
-        return cls(**json.loads((day_dir / MANIFEST).read_text()))
-
 
 ProgressCallback = Callable[[Checkpoint], None]
 

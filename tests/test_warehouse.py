@@ -1,6 +1,6 @@
 """The DuckDB warehouse: documented tables, idempotent loads, newest metadata wins."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pipeline.census import run_census
 from pipeline.simulated_hub import SimulatedHub
