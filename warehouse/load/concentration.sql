@@ -23,13 +23,10 @@ unit_daily AS (
     JOIN units u USING (model_id)
     GROUP BY ALL
 ),
-days AS (SELECT DISTINCT day FROM unit_daily),
-windows AS (SELECT unnest([1, 7, 30, 365]) AS window_days),
 summed AS (
-    SELECT d.day, w.window_days, u.level, u.cohort, u.excluding_spikes, u.unit, sum(u.downloads) AS downloads
-    FROM days d
-    CROSS JOIN windows w
-    JOIN unit_daily u ON u.day > d.day - w.window_days AND u.day <= d.day
+    SELECT w.day, w.window_days, u.level, u.cohort, u.excluding_spikes, u.unit, sum(u.downloads) AS downloads
+    FROM trailing_windows w
+    JOIN unit_daily u ON u.day BETWEEN w.first_day AND w.day
     GROUP BY ALL
     HAVING sum(u.downloads) > 0
 ),

@@ -12,14 +12,11 @@ WITH family_daily AS (
     WHERE d.cohort = 'all'
     GROUP BY ALL
 ),
-days AS (SELECT DISTINCT day FROM family_daily),
-windows AS (SELECT unnest([1, 7, 30, 365]) AS window_days),
 summed AS (
-    SELECT d.day, w.window_days, f.excluding_spikes, f.family,
+    SELECT w.day, w.window_days, f.excluding_spikes, f.family,
            sum(f.downloads) AS downloads, sum(f.derivative_downloads) AS derivative_downloads
-    FROM days d
-    CROSS JOIN windows w
-    JOIN family_daily f ON f.day > d.day - w.window_days AND f.day <= d.day
+    FROM trailing_windows w
+    JOIN family_daily f ON f.day BETWEEN w.first_day AND w.day
     GROUP BY ALL
 )
 SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloads,

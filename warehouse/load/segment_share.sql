@@ -2,13 +2,10 @@
 DELETE FROM segment_share;
 
 INSERT INTO segment_share
-WITH days AS (SELECT DISTINCT day FROM segment_daily),
-windows AS (SELECT unnest([1, 7, 30, 365]) AS window_days),
-summed AS (
-    SELECT d.day, w.window_days, s.dimension, s.cohort, s.excluding_spikes, s.segment, sum(s.downloads) AS downloads
-    FROM days d
-    CROSS JOIN windows w
-    JOIN segment_daily s ON s.day > d.day - w.window_days AND s.day <= d.day
+WITH summed AS (
+    SELECT w.day, w.window_days, s.dimension, s.cohort, s.excluding_spikes, s.segment, sum(s.downloads) AS downloads
+    FROM trailing_windows w
+    JOIN segment_daily s ON s.day BETWEEN w.first_day AND w.day
     GROUP BY ALL
 ),
 ranked AS (
