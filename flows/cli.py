@@ -57,6 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
     fake.add_argument("--rate-limit", type=_rate_limit, help="REQUESTS/SECONDS fixed window, like 1000/300")
     fake.add_argument("--token", help="require this bearer token (401 otherwise)")
 
+    serve = commands.add_parser("serve", help="run as a service: Prefect server and UI, worker, deployments")
+    serve.add_argument("--port", type=int, default=4200, help="Prefect server port (default 4200)")
+    serve.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+
+    backfill = commands.add_parser("backfill", help="rebuild a date range from stored and imported censuses")
+    backfill.add_argument("--start", type=_date, required=True, help="first day (YYYY-MM-DD)")
+    backfill.add_argument("--end", type=_date, required=True, help="last day (YYYY-MM-DD)")
+    backfill.add_argument("--import-dir", help="folder of hub-stats models.parquet files, a date in each name")
+    backfill.add_argument("--replace-censuses", action="store_true", help="let imports replace stored censuses")
+    backfill.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+
+    reclassify = commands.add_parser("reclassify", help="re-apply the registry and overrides to all history")
+    reclassify.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+
     shares = commands.add_parser("shares", help="the headline table: each country's share of downloads")
     shares.add_argument("--day", type=_date, help="last day of the window (default: the newest)")
     shares.add_argument("--window", type=int, choices=(1, 7, 30, 365), default=365, help="days (default 365)")
@@ -99,11 +113,24 @@ def main(argv: list[str] | None = None) -> int:
             return _orgs(paths, args)
         if args.command == "shares":
             return _shares(paths, args)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(paths, args.port)
         configure_prefect(paths)
         if args.command == "run":
             from .daily import daily_census
 
             daily_census(home=str(paths.home), endpoint=args.endpoint)
+        elif args.command == "backfill":
+            from .backfill import backfill
+
+            backfill(start_date=args.start, end_date=args.end, import_dir=args.import_dir,
+                     replace_censuses=args.replace_censuses, home=str(paths.home))
+        elif args.command == "reclassify":
+            from .backfill import reclassify
+
+            reclassify(home=str(paths.home))
         else:
             _demo(paths, args)
         return 0

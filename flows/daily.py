@@ -15,6 +15,8 @@ from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
 from pipeline.warehouse import connect, load_census, unloaded_censuses
 
+from flows.locks import warehouse_writer
+
 
 def _previous_census_size(paths: Paths) -> int | None:
     if not paths.warehouse.exists():
@@ -81,9 +83,10 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
     and refresh the metrics."""
     home = str(Paths.from_env(home).home)
     record = census(home, endpoint)
-    oldest_loaded = load(home, record)
-    known = classify_models(home, record.snapshot_date)
-    refresh(home, oldest_loaded)
+    with warehouse_writer():  # the crawl needs no lock; writing the warehouse does
+        oldest_loaded = load(home, record)
+        known = classify_models(home, record.snapshot_date)
+        refresh(home, oldest_loaded)
     state = "complete" if record.complete else "INCOMPLETE"
     print(
         f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "

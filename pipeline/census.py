@@ -114,13 +114,13 @@ def run_census(
         pending = None
         if page.next_url == page.url:
             raise HubError(f"listing page {number} links to itself: {page.url}")
-        _commit_page(work, checkpoint, page, number)
+        commit_page(work, checkpoint, page, number)
         if on_page:
             on_page(checkpoint)
     return finalize(paths, work, checkpoint, complete=True)
 
 
-def _commit_page(work: Path, checkpoint: Checkpoint, page: Page, number: int) -> None:
+def commit_page(work: Path, checkpoint: Checkpoint, page: Page, number: int) -> None:
     rows, bad = parse_page(page.items, number)
     _write_parquet(rows, work / "pages" / f"{number:07d}.parquet")
     if bad.num_rows:

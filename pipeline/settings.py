@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from huggingface_hub import constants
@@ -38,6 +39,14 @@ class Paths:
 
     def census_day(self, day: str) -> Path:
         return self.census / f"date={day}"
+
+    def finished_census_days(self) -> list[date]:
+        """Days with a finished census on disk (its snapshot.json written), oldest first."""
+        return sorted(
+            date.fromisoformat(folder.name.removeprefix("date="))
+            for folder in self.census.glob("date=*")
+            if (folder / "snapshot.json").exists()
+        )
 
 
 def hub_endpoint(endpoint: str | None = None) -> str:

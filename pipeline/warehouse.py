@@ -32,9 +32,7 @@ def unloaded_censuses(con: duckdb.DuckDBPyConnection, paths: Paths) -> list[date
     """Days whose finished census is on disk but not in the warehouse (a crawl cut short on
     an earlier day, closed as incomplete by the next run), oldest first."""
     loaded = {day for (day,) in con.execute("SELECT snapshot_date FROM snapshots").fetchall()}
-    on_disk = (date.fromisoformat(p.name.removeprefix("date=")) for p in paths.census.glob("date=*") if p.is_dir()
-               and (p / "snapshot.json").exists())
-    return sorted(day for day in on_disk if day not in loaded)
+    return [day for day in paths.finished_census_days() if day not in loaded]
 
 
 def load_census(con: duckdb.DuckDBPyConnection, census_dir: Path, snapshot_date: date) -> None:

@@ -29,3 +29,35 @@ def census_truth(world: World, day: date) -> pl.DataFrame:
             }
         )
     return pl.DataFrame(rows).sort("model_id")
+
+
+def write_hub_stats(world: World, day: date, path) -> None:
+    """The world's listing of `day` as a hub-stats `models.parquet`: typed timestamps,
+    baseModels as a struct, safetensors as JSON text, gated as text."""
+    import json
+    from datetime import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.hub_client import EXPAND
+
+    rows = []
+    for i in world.listing(day):
+        item = world.item(i, day, EXPAND)
+        rows.append({
+            "id": item["id"],
+            "author": item["author"],
+            "createdAt": datetime.fromisoformat(item["createdAt"]),
+            "downloads": item["downloads"],
+            "downloadsAllTime": item["downloadsAllTime"],
+            "likes": item["likes"],
+            "trendingScore": float(item["trendingScore"]),
+            "tags": item["tags"],
+            "pipeline_tag": item.get("pipeline_tag"),
+            "library_name": item.get("library_name"),
+            "gated": str(item["gated"]),
+            "baseModels": item.get("baseModels"),
+            "safetensors": json.dumps(item["safetensors"]) if "safetensors" in item else None,
+        })
+    pq.write_table(pa.Table.from_pylist(rows), path)
