@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import date
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.attribution import classify, coverage
@@ -13,6 +14,7 @@ from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
 from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
+from pipeline.summary import daily_summary, headline_rows
 from pipeline.warehouse import connect, load_census, unloaded_censuses
 
 from flows.locks import warehouse_writer
@@ -36,16 +38,26 @@ def _worth_retrying(task, task_run, state) -> bool:
 def census(home: str, endpoint: str | None) -> SnapshotRecord:
     paths = Paths.from_env(home)
     columns = (TextColumn("census {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    expected = _previous_census_size(paths)
+    # In the Prefect UI: percent of the last census's size (capped at 99 until done).
+    artifact = create_progress_artifact(0.0, key="census-progress", description="Models listed so far")
+    shown = [0.0]
     with Progress(*columns) as progress:
         # The bar's length is the last census's size, until this one outgrows it.
-        bar = progress.add_task("page 1", total=_previous_census_size(paths))
+        bar = progress.add_task("page 1", total=expected)
 
         def show(checkpoint):
             total = max(progress.tasks[0].total or 0, checkpoint.rows)
             description = f"{checkpoint.snapshot_date} page {checkpoint.pages}"
             progress.update(bar, completed=checkpoint.rows, total=total, description=description)
+            percent = min(99.0, 100.0 * checkpoint.rows / expected) if expected else 0.0
+            if percent - shown[0] >= 1:  # one API call per percent, not per page
+                update_progress_artifact(artifact, percent)
+                shown[0] = percent
 
-        return run_census(paths, endpoint, on_page=show)
+        record = run_census(paths, endpoint, on_page=show)
+    update_progress_artifact(artifact, 100.0)
+    return record
 
 
 @task(retries=2, retry_delay_seconds=10)
@@ -77,6 +89,19 @@ def refresh(home: str, changed: date) -> None:
         refresh_metrics(con, changed)
 
 
+@task
+def publish_summary(home: str, record: SnapshotRecord, known: dict[str, float]) -> str:
+    """The run's markdown summary and country-share table, as Prefect artifacts."""
+    with connect(Paths.from_env(home), read_only=True) as con:
+        summary = daily_summary(con, record, known)
+        table = headline_rows(con, top=50)
+    create_markdown_artifact(summary, key="daily-summary", description=f"hubcensus {record.snapshot_date}")
+    if table:
+        create_table_artifact(table, key="country-shares",
+                              description="Share of downloads of new models by country, 365 days")
+    return summary
+
+
 @flow(name="daily-census", log_prints=True)
 def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
     """Census every model on the Hub, load the day into the warehouse, classify every model
@@ -87,6 +112,7 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
         oldest_loaded = load(home, record)
         known = classify_models(home, record.snapshot_date)
         refresh(home, oldest_loaded)
+    publish_summary(home, record, known)
     state = "complete" if record.complete else "INCOMPLETE"
     print(
         f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from prefect.testing.utilities import prefect_test_harness
 
 from pipeline.hub_client import HubLister
 from pipeline.settings import Paths
@@ -30,3 +31,10 @@ def paths(tmp_path) -> Paths:
 def lister() -> HubLister:
     """The real retry policy, with waits shrunk so tests stay fast."""
     return HubLister(base_wait=0.01, max_wait=0.05, max_attempts=6)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect server for the tests that run flows in-process."""
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.backfill import backfill, reclassify
 from pipeline.census import run_census
@@ -16,14 +15,8 @@ from pipeline.warehouse import connect
 from .conftest import DAY
 from .truth import census_truth, write_hub_stats
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 CENSUSED = [DAY + timedelta(days=k) for k in (3, 4, 6)]  # days 3, 4 and 6 crawled; 1, 2 imported; 5 lost
-
-
-@pytest.fixture(scope="module", autouse=True)
-def prefect():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 @pytest.fixture
