@@ -13,7 +13,7 @@ from pipeline.backfill import check_range, days_without_census, plan_imports
 from pipeline.imports import import_snapshot
 from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
-from pipeline.warehouse import connect, load_census
+from pipeline.warehouse import load_census, open_db, staged
 
 from flows.locks import warehouse_writer
 
@@ -26,11 +26,11 @@ def import_file(home: str, path: str, day: date) -> None:
 
 
 @task
-def reload_and_rebuild(home: str, start: date, end: date) -> list[date]:
+def reload_and_rebuild(db: str, home: str, start: date, end: date) -> list[date]:
     """Reload the stored censuses of [start, end], re-classify, recompute the metrics from
     start on. Returns the days of the range that have no complete census."""
     paths = Paths.from_env(home)
-    with connect(paths) as con:
+    with open_db(Path(db)) as con:
         for day in paths.finished_census_days():
             if start <= day <= end:
                 load_census(con, paths.census_day(day.isoformat()), day)
@@ -56,13 +56,13 @@ def backfill(
     imports = plan_imports(import_dir, start_date, end_date)
     paths = Paths.from_env(home)
     censused = set(paths.finished_census_days())
-    with warehouse_writer():
+    with warehouse_writer(), staged(paths) as db:
         for day, path in sorted(imports.items()):
             if replace_censuses or day not in censused:
                 import_file(str(paths.home), str(path), day)
             else:
                 print(f"{day}: kept the census already stored; {path} not imported (replace_censuses=False)")
-        missing = reload_and_rebuild(str(paths.home), start_date, end_date)
+        missing = reload_and_rebuild(str(db), str(paths.home), start_date, end_date)
     lines = [f"# Backfill {start_date} to {end_date}", ""]
     lines.append(f"Imported {len(imports)} file(s) from `{import_dir}`." if imports else "No files imported.")
     if missing:
@@ -83,7 +83,7 @@ def reclassify(home: str | None = None) -> dict:
     """Re-apply the registry and the user's overrides to the whole history, after a
     curation change, and recompute every metric."""
     paths = Paths.from_env(home)
-    with warehouse_writer(), connect(paths) as con:
+    with warehouse_writer(), staged(paths) as db, open_db(db) as con:
         problems = classify(con, paths.home)
         refresh_metrics(con)
     for problem in problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
@@ -15,7 +16,7 @@ from pipeline.hub_client import HubRefused
 from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
 from pipeline.summary import daily_summary, headline_rows
-from pipeline.warehouse import connect, load_census, unloaded_censuses
+from pipeline.warehouse import connect, load_census, open_db, staged, unloaded_censuses
 
 from flows.locks import warehouse_writer
 
@@ -61,10 +62,10 @@ def census(home: str, endpoint: str | None) -> SnapshotRecord:
 
 
 @task(retries=2, retry_delay_seconds=10)
-def load(home: str, record: SnapshotRecord) -> date:
+def load(db: str, home: str, record: SnapshotRecord) -> date:
     """Load today's census, and any earlier one not loaded yet; the oldest day loaded."""
     paths = Paths.from_env(home)
-    with connect(paths) as con:
+    with open_db(Path(db)) as con:
         days = sorted({date.fromisoformat(record.snapshot_date), *unloaded_censuses(con, paths)})
         for day in days:
             load_census(con, paths.census_day(day.isoformat()), day)
@@ -72,20 +73,19 @@ def load(home: str, record: SnapshotRecord) -> date:
 
 
 @task
-def classify_models(home: str, snapshot_date: str) -> dict[str, float]:
+def classify_models(db: str, home: str, snapshot_date: str) -> dict[str, float]:
     """Registry + overrides into `orgs`, lineage into `model_lineage`; the day's coverage."""
-    paths = Paths.from_env(home)
     logger = get_run_logger()
-    with connect(paths) as con:
-        for problem in classify(con, paths.home):
+    with open_db(Path(db)) as con:
+        for problem in classify(con, Path(home)):
             logger.warning("override skipped: %s", problem)
         return coverage(con, date.fromisoformat(snapshot_date))
 
 
 @task(retries=2, retry_delay_seconds=10)
-def refresh(home: str, changed: date) -> None:
+def refresh(db: str, changed: date) -> None:
     """Daily downloads from the census before `changed` on, then every share table."""
-    with connect(Paths.from_env(home)) as con:
+    with open_db(Path(db)) as con:
         refresh_metrics(con, changed)
 
 
@@ -108,10 +108,12 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
     and refresh the metrics."""
     home = str(Paths.from_env(home).home)
     record = census(home, endpoint)
-    with warehouse_writer():  # the crawl needs no lock; writing the warehouse does
-        oldest_loaded = load(home, record)
-        known = classify_models(home, record.snapshot_date)
-        refresh(home, oldest_loaded)
+    # The crawl needs no lock; writing the warehouse does. Readers see the new day when
+    # the staged copy is published, at the end of the block.
+    with warehouse_writer(), staged(Paths.from_env(home)) as db:
+        oldest_loaded = load(str(db), home, record)
+        known = classify_models(str(db), home, record.snapshot_date)
+        refresh(str(db), oldest_loaded)
     publish_summary(home, record, known)
     state = "complete" if record.complete else "INCOMPLETE"
     print(

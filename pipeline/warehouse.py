@@ -1,7 +1,11 @@
-"""The DuckDB warehouse: schema, and loading finished censuses into it."""
+"""The DuckDB warehouse: write sessions that readers never see half done, the schema, and
+loading finished censuses."""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -14,18 +18,58 @@ from .settings import Paths
 
 
 @contextmanager
-def connect(paths: Paths, *, read_only: bool = False):
-    """A connection to the warehouse file; a writer creates it and its schema first."""
-    if not read_only:
-        paths.home.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(paths.warehouse), read_only=read_only)
+def staged(paths: Paths) -> Iterator[Path]:
+    """A write session on a private copy of the warehouse, published (atomically renamed
+    over it) when the session ends without error, discarded otherwise. Readers, the duckdb
+    CLI included, keep the published file: they never block a writer nor see its work
+    half done, and a new connection sees the new data once the session is published."""
+    paths.home.mkdir(parents=True, exist_ok=True)
+    staging = paths.warehouse.with_name(paths.warehouse.name + ".next")
+    _remove(staging)  # left by a run that died
+    if paths.warehouse.exists():
+        shutil.copyfile(paths.warehouse, staging)
     try:
-        if not read_only:
-            for name in warehouse.SCHEMA_FILES:
-                con.execute(warehouse.sql(name))
+        yield staging
+    except BaseException:
+        _remove(staging)
+        raise
+    with open(staging, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, paths.warehouse)
+
+
+@contextmanager
+def open_db(path: Path):
+    """A writable connection to a warehouse file, its schema applied; checkpointed on close
+    so the file stands alone (no write-ahead log) when it is published."""
+    con = duckdb.connect(str(path))
+    try:
+        for name in warehouse.SCHEMA_FILES:
+            con.execute(warehouse.sql(name))
         yield con
+        con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+@contextmanager
+def connect(paths: Paths, *, read_only: bool = False):
+    """A connection to the published warehouse (read-only), or a one-connection write
+    session on it (see `staged`)."""
+    if read_only:
+        con = duckdb.connect(str(paths.warehouse), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with staged(paths) as path, open_db(path) as con:
+        yield con
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def unloaded_censuses(con: duckdb.DuckDBPyConnection, paths: Paths) -> list[date]:

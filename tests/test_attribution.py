@@ -32,17 +32,21 @@ MODELS = [
 ]
 
 
+def insert_models(con):
+    for model_id, relation, parents, tags in MODELS:
+        con.execute(
+            "INSERT INTO models (model_id, namespace, created_at_placeholder, base_relation, base_models, tags, "
+            "first_seen, last_seen) VALUES (?, split_part(?, '/', 1), false, ?, ?, ?, DATE '2026-01-01', "
+            "DATE '2026-01-01')",
+            [model_id, model_id, relation, parents, tags],
+        )
+        con.execute("INSERT INTO model_stats VALUES (DATE '2026-01-01', ?, 100, 1000, 0, 0)", [model_id])
+
+
 @pytest.fixture
 def warehouse(paths):
     with connect(paths) as con:
-        for model_id, relation, parents, tags in MODELS:
-            con.execute(
-                "INSERT INTO models (model_id, namespace, created_at_placeholder, base_relation, base_models, tags, "
-                "first_seen, last_seen) VALUES (?, split_part(?, '/', 1), false, ?, ?, ?, DATE '2026-01-01', "
-                "DATE '2026-01-01')",
-                [model_id, model_id, relation, parents, tags],
-            )
-            con.execute("INSERT INTO model_stats VALUES (DATE '2026-01-01', ?, 100, 1000, 0, 0)", [model_id])
+        insert_models(con)
         yield con
 
 
@@ -147,19 +151,21 @@ def test_origin_countries_equal_the_worlds_truth(world, hub, paths, lister):
     assert derivatives > 400
 
 
-def test_unclassified_namespaces_rank_where_curation_matters(warehouse, paths, capsys):
-    classify(warehouse, paths.home)
-    warehouse.execute("INSERT INTO snapshots VALUES (DATE '2026-01-01', now(), now(), 'x', 11, 1, 0, 0, true, now())")
-    rows = warehouse.execute(
-        "SELECT namespace, models, downloads_30d, share_of_downloads, org_type FROM unclassified_namespaces "
-        "ORDER BY downloads_30d DESC, namespace"
-    ).fetchall()
+def test_unclassified_namespaces_rank_where_curation_matters(paths, capsys):
+    with connect(paths) as con:
+        insert_models(con)
+        classify(con, paths.home)
+        con.execute("INSERT INTO snapshots VALUES (DATE '2026-01-01', now(), now(), 'x', 11, 1, 0, 0, true, now())")
+    with connect(paths, read_only=True) as con:
+        rows = con.execute(
+            "SELECT namespace, models, downloads_30d, share_of_downloads, org_type FROM unclassified_namespaces "
+            "ORDER BY downloads_30d DESC, namespace"
+        ).fetchall()
     # bartowski (an intermediary) and Qwen, meta-llama, unsloth (countries known) are not listed
     assert rows == [("loop", 2, 200, pytest.approx(2 / 11), None)] + [
         (namespace, 1, 100, pytest.approx(1 / 11), None)
         for namespace in ("merger", "nobody-knows", "self", "someone", "tagger")
     ]
-    warehouse.close()
     from flows.cli import main
 
     assert main(["orgs", "unclassified", "--top", "2", "--home", str(paths.home)]) == 0
