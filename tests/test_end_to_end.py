@@ -4,9 +4,7 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -16,10 +14,9 @@ from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
 from pipeline.warehouse import connect
 
-from .conftest import DAY
+from .conftest import BIN, DAY
 
 pytestmark = pytest.mark.slow
-BIN = Path(sys.executable).parent
 
 
 def hubcensus(*args, home, endpoint=None, **popen):
