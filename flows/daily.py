@@ -7,7 +7,13 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.attribution import classify, coverage
@@ -99,6 +105,9 @@ def publish_summary(home: str, record: SnapshotRecord, known: dict[str, float]) 
     if table:
         create_table_artifact(table, key="country-shares",
                               description="Share of downloads of new models by country, 365 days")
+    report = Paths.from_env(home).report
+    if report.exists():
+        create_link_artifact(report.as_uri(), link_text="hubcensus report", key="report")
     return summary
 
 

@@ -28,6 +28,11 @@ class Paths:
         return self.home / "hubcensus.duckdb"
 
     @property
+    def report(self) -> Path:
+        """The HTML report, when one has been made."""
+        return self.home / "report" / "index.html"
+
+    @property
     def census(self) -> Path:
         """Finished censuses: census/date=YYYY-MM-DD/{models,quarantine}.parquet + snapshot.json."""
         return self.home / "census"
