@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     shares.add_argument("--top", type=_positive, default=15, help="countries to list; the rest are summed")
     shares.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
 
+    report = commands.add_parser("report", help="write the HTML report (HUBCENSUS_HOME/report/index.html)")
+    report.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+
     orgs = commands.add_parser("orgs", help="the organisation registry")
     orgs_commands = orgs.add_subparsers(dest="orgs_command", required=True)
     unclassified = orgs_commands.add_parser(
@@ -113,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return _orgs(paths, args)
         if args.command == "shares":
             return _shares(paths, args)
+        if args.command == "report":
+            return _report(paths)
         if args.command == "serve":
             from .serve import serve
 
@@ -203,6 +208,20 @@ def _shares(paths: Paths, args) -> int:
     Console().print(table)
     known_share = sum(share for country, _, share, _ in rows if pycountry.countries.get(alpha_2=country))
     print(f"coverage: {known_share:.1%} of these downloads are credited to a known country")
+    return 0
+
+
+def _report(paths: Paths) -> int:
+    from pipeline.report import build_report
+    from pipeline.warehouse import connect
+
+    if not paths.warehouse.exists():
+        print(f"hubcensus report: no warehouse at {paths.warehouse}: run a census first", file=sys.stderr)
+        return 1
+    with connect(paths, read_only=True) as con:
+        written = build_report(con, paths.report.parent)
+    print(f"report: {written['html']} (opens offline); charts as PNG: "
+          + ", ".join(str(path) for name, path in written.items() if name != "html"))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from pipeline.attribution import classify, coverage
 from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
 from pipeline.metrics import refresh_metrics
+from pipeline.report import PNG_CHARTS, build_report
 from pipeline.settings import Paths
 from pipeline.summary import daily_summary, headline_rows
 from pipeline.warehouse import connect, load_census, open_db, staged, unloaded_censuses
@@ -97,17 +99,21 @@ def refresh(db: str, changed: date) -> None:
 
 @task
 def publish_summary(home: str, record: SnapshotRecord, known: dict[str, float]) -> str:
-    """The run's markdown summary and country-share table, as Prefect artifacts."""
-    with connect(Paths.from_env(home), read_only=True) as con:
+    """The run's markdown summary (with the key charts), its country-share table and the
+    report's link, as Prefect artifacts."""
+    paths = Paths.from_env(home)
+    with connect(paths, read_only=True) as con:
         summary = daily_summary(con, record, known)
         table = headline_rows(con, top=50)
+        charts = build_report(con, paths.report.parent)
+    for name in PNG_CHARTS:  # the PNGs travel inside the artifact: the UI cannot read local files
+        encoded = base64.b64encode(charts[name].read_bytes()).decode()
+        summary += f"\n\n![{name}](data:image/png;base64,{encoded})"
     create_markdown_artifact(summary, key="daily-summary", description=f"hubcensus {record.snapshot_date}")
     if table:
         create_table_artifact(table, key="country-shares",
                               description="Share of downloads of new models by country, 365 days")
-    report = Paths.from_env(home).report
-    if report.exists():
-        create_link_artifact(report.as_uri(), link_text="hubcensus report", key="report")
+    create_link_artifact(paths.report.as_uri(), link_text="hubcensus report", key="report")
     return summary
 
 

@@ -84,3 +84,26 @@ def service(paths):
     time.sleep(1)
     leftovers = subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True, text=True).stdout.split()
     assert leftovers == []  # the server and the worker stopped with it
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; no browser can be downloaded here
+# CI installs Chromium and sets this, so the test can never be skipped there.
+REQUIRED = os.environ.get("HUBCENSUS_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture
+def browser_page():
+    if not CHROMIUM.exists():
+        if REQUIRED:
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser.new_page(viewport={"width": 1400, "height": 1100})
+        browser.close()

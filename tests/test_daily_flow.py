@@ -29,9 +29,6 @@ def latest(key):
 def test_a_daily_run_publishes_its_summary_shares_and_progress(world, paths):
     with SimulatedHub(world, DAY) as hub:
         for offset in range(3):
-            if offset == 2:  # a report made since: the run links it
-                paths.report.parent.mkdir(parents=True)
-                paths.report.write_text("<html></html>")
             hub.day = DAY + timedelta(days=offset)
             result = daily_census(home=str(paths.home), endpoint=hub.url)
     assert result["snapshot_date"] == "2026-01-03" and result["complete"]
@@ -44,7 +41,8 @@ def test_a_daily_run_publishes_its_summary_shares_and_progress(world, paths):
     table = latest("country-shares").data
     assert '"attribution": "origin"' in table and '"country": "CN"' in table
     assert latest("census-progress").data == 100.0
-    assert paths.report.as_uri() in latest("report").data
+    assert paths.report.as_uri() in latest("report").data and paths.report.exists()
+    assert summary.count("](data:image/png;base64,") == 2  # the key charts, inside the artifact
 
 
 READER = """
