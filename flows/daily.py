@@ -1,4 +1,5 @@
-"""The daily census flow: census the Hub into Parquet, load it into DuckDB, classify."""
+"""The daily census flow: census the Hub into Parquet, load it into DuckDB, classify, refresh
+the metrics, and publish the report and the run's artifacts."""
 
 from __future__ import annotations
 
@@ -98,7 +99,7 @@ def refresh(db: str, changed: date) -> None:
 
 
 @task
-def publish_summary(home: str, record: SnapshotRecord, known: dict[str, float]) -> str:
+def publish_run(home: str, record: SnapshotRecord, known: dict[str, float]) -> str:
     """The run's markdown summary (with the key charts), its country-share table and the
     report's link, as Prefect artifacts."""
     paths = Paths.from_env(home)
@@ -129,7 +130,7 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
         oldest_loaded = load(str(db), home, record)
         known = classify_models(str(db), home, record.snapshot_date)
         refresh(str(db), oldest_loaded)
-    publish_summary(home, record, known)
+    publish_run(home, record, known)
     state = "complete" if record.complete else "INCOMPLETE"
     print(
         f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "
