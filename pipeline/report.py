@@ -77,12 +77,17 @@ def leaders(con, dimension: str, title: str) -> alt.Chart:
           AND now_.dimension = ? AND now_.cohort = 'all' AND NOT now_.excluding_spikes
           AND now_.segment NOT IN ('(other)', 'unknown')
         ORDER BY now_.share DESC LIMIT 10""", [dimension])
-    return alt.Chart(data, title=title).mark_bar().encode(
-        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of downloads, last 30 days"),
+    # the change in points beside each bar; n/a without a share 30 days before
+    base = alt.Chart(data, title=title).transform_calculate(
+        label="datum.change == null ? 'n/a' : format(datum.change * 100, '+.1f') + ' pts'"
+    ).encode(
+        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of downloads, last 30 days (change over 30 days)"),
         y=alt.Y("segment:N", sort="-x", title=None),
         tooltip=["segment:N", alt.Tooltip("share:Q", format=".1%"),
                  alt.Tooltip("change:Q", format="+.1%", title="change over 30 days")],
-    ).properties(width=WIDTH, height=220)
+    )
+    change = base.mark_text(align="left", dx=4).encode(text="label:N")
+    return (base.mark_bar() + change).properties(width=WIDTH, height=220)
 
 
 def derivatives(con) -> alt.Chart:
