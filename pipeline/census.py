@@ -102,9 +102,7 @@ def run_census(
         checkpoint.retries += first.retries
         pending: Page | None = None
     else:
-        shutil.rmtree(work, ignore_errors=True)
-        (work / "pages").mkdir(parents=True)
-        (work / "quarantine").mkdir()
+        start_work(work)
         stamp = first.hub_time.isoformat()
         checkpoint = Checkpoint(day, endpoint, started_at=stamp, finished_at=stamp, next_url=start_url)
         pending = first
@@ -118,6 +116,13 @@ def run_census(
         if on_page:
             on_page(checkpoint)
     return finalize(paths, work, checkpoint, complete=True)
+
+
+def start_work(work: Path) -> None:
+    """An empty work folder for a new crawl (or import): its pages and quarantine files."""
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "pages").mkdir(parents=True)
+    (work / "quarantine").mkdir()
 
 
 def commit_page(work: Path, checkpoint: Checkpoint, page: Page, number: int) -> None:

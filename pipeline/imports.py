@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .census import Checkpoint, SnapshotRecord, commit_page, finalize
+from .census import Checkpoint, SnapshotRecord, commit_page, finalize, start_work
 from .hub_client import Page
 from .settings import Paths
 
@@ -66,13 +65,11 @@ def import_snapshot(paths: Paths, path: Path, day: date) -> SnapshotRecord:
     """Make `path` the census of `day` (replacing any), streaming it batch by batch."""
     check_file(path)
     work = paths.in_progress / f"import-{day.isoformat()}"
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "pages").mkdir(parents=True)
-    (work / "quarantine").mkdir()
-    midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.utc).isoformat()
+    start_work(work)
+    stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)  # the file's hour is unknown
     endpoint = f"import:{path.resolve()}"
-    checkpoint = Checkpoint(day.isoformat(), endpoint, started_at=midnight, finished_at=midnight, next_url=None)
-    stamp = datetime.fromisoformat(midnight)
+    checkpoint = Checkpoint(day.isoformat(), endpoint, started_at=stamp.isoformat(), finished_at=stamp.isoformat(),
+                            next_url=None)
     source = pq.ParquetFile(path)
     for number, batch in enumerate(source.iter_batches(batch_size=BATCH, columns=list(REQUIRED_COLUMNS)), start=1):
         items = [_as_hub_item(row) for row in batch.to_pylist()]

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import altair as alt
 import duckdb
+import polars as pl
 import vl_convert
+
+from .summary import segment_changes
 
 TOP_COUNTRIES = 6
 WIDTH = 420
@@ -66,17 +69,13 @@ def headline(con) -> alt.Chart:
 
 
 def leaders(con, dimension: str, title: str) -> alt.Chart:
-    data = _frame(con, """
-        SELECT now_.segment, now_.share, now_.share - before.share AS change
-        FROM segment_share now_
-        LEFT JOIN segment_share before
-          ON before.day = now_.day - 30 AND before.window_days = 30 AND before.dimension = now_.dimension
-         AND before.cohort = now_.cohort AND before.excluding_spikes = now_.excluding_spikes
-         AND before.segment = now_.segment
-        WHERE now_.day = (SELECT max(day) FROM segment_share) AND now_.window_days = 30
-          AND now_.dimension = ? AND now_.cohort = 'all' AND NOT now_.excluding_spikes
-          AND now_.segment NOT IN ('(other)', 'unknown')
-        ORDER BY now_.share DESC LIMIT 10""", [dimension])
+    data = (
+        segment_changes(con, dimension, 30)
+        .filter(pl.col("segment") != "unknown")
+        .with_columns(change=pl.col("share") - pl.col("share_before"))
+        .sort("share", descending=True)
+        .head(10)
+    )
     # the change in points beside each bar; n/a without a share 30 days before
     base = alt.Chart(data, title=title).transform_calculate(
         label="datum.change == null ? 'n/a' : format(datum.change * 100, '+.1f') + ' pts'"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import polars as pl
 
 from .census import SnapshotRecord
 
@@ -32,22 +33,34 @@ def headline_rows(con: duckdb.DuckDBPyConnection, top: int = 8) -> list[dict]:
              "change_30d": None if d is None else round(d, 4)} for a, c, s, d in rows]
 
 
-def top_movers(con: duckdb.DuckDBPyConnection, count: int = 5) -> list[tuple[str, float, float]]:
-    """Families whose 7-day share moved most against the 7 days before: (family, share, change)."""
+def segment_changes(con: duckdb.DuckDBPyConnection, dimension: str, window_days: int):
+    """Each segment of `dimension` over the newest window (all models, raw downloads), with
+    its share over the window just before: `share_before` is NULL when the segment had none
+    there, `earlier_window` false when that window has no data at all. A polars frame."""
     return con.execute(
-        """SELECT now_.segment, now_.share, now_.share - coalesce(before.share, 0) AS change
+        """SELECT now_.segment, now_.share, before.share AS share_before,
+                  EXISTS (SELECT 1 FROM segment_share s WHERE s.day = now_.day - ?) AS earlier_window
            FROM segment_share now_
            LEFT JOIN segment_share before
-             ON before.day = now_.day - 7 AND before.window_days = 7 AND before.dimension = now_.dimension
-            AND before.cohort = now_.cohort AND before.excluding_spikes = now_.excluding_spikes
-            AND before.segment = now_.segment
-           WHERE now_.day = (SELECT max(day) FROM segment_share) AND now_.window_days = 7
-             AND now_.dimension = 'family' AND now_.cohort = 'all' AND NOT now_.excluding_spikes
-             AND now_.segment <> '(other)'
-             AND EXISTS (SELECT 1 FROM segment_share s WHERE s.day = now_.day - 7)
-           ORDER BY abs(change) DESC, now_.segment LIMIT ?""",
-        [count],
-    ).fetchall()
+             ON before.day = now_.day - ? AND before.window_days = now_.window_days
+            AND before.dimension = now_.dimension AND before.cohort = now_.cohort
+            AND before.excluding_spikes = now_.excluding_spikes AND before.segment = now_.segment
+           WHERE now_.day = (SELECT max(day) FROM segment_share) AND now_.window_days = ?
+             AND now_.dimension = ? AND now_.cohort = 'all' AND NOT now_.excluding_spikes
+             AND now_.segment <> '(other)'""",
+        [window_days, window_days, window_days, dimension],
+    ).pl()
+
+
+def top_movers(con: duckdb.DuckDBPyConnection, count: int = 5) -> list[tuple[str, float, float]]:
+    """Families whose 7-day share moved most against the 7 days before: (family, share, change)."""
+    changes = segment_changes(con, "family", 7).filter(pl.col("earlier_window"))
+    return (
+        changes.select("segment", "share", change=pl.col("share") - pl.col("share_before").fill_null(0))
+        .sort([pl.col("change").abs(), pl.col("segment")], descending=[True, False])
+        .head(count)
+        .rows()
+    )
 
 
 def daily_summary(con: duckdb.DuckDBPyConnection, record: SnapshotRecord, coverage: dict[str, float]) -> str:
