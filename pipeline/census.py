@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -106,15 +107,23 @@ def run_census(
         stamp = first.hub_time.isoformat()
         checkpoint = Checkpoint(day, endpoint, started_at=stamp, finished_at=stamp, next_url=start_url)
         pending = first
-    while checkpoint.next_url is not None:
-        number = checkpoint.pages + 1
-        page = pending or lister.fetch(checkpoint.next_url, number)
-        pending = None
-        if page.next_url == page.url:
-            raise HubError(f"listing page {number} links to itself: {page.url}")
-        commit_page(work, checkpoint, page, number)
-        if on_page:
-            on_page(checkpoint)
+    # The next page is fetched while this one is parsed and written: a census under a
+    # rate limit or a slow link then runs at the Hub's pace, not the Hub's plus ours.
+    prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+    try:
+        fetching = None if pending else prefetch.submit(lister.fetch, checkpoint.next_url, checkpoint.pages + 1)
+        while checkpoint.next_url is not None:
+            number = checkpoint.pages + 1
+            page = pending or fetching.result()
+            pending = None
+            if page.next_url == page.url:
+                raise HubError(f"listing page {number} links to itself: {page.url}")
+            fetching = page.next_url and prefetch.submit(lister.fetch, page.next_url, number + 1)
+            commit_page(work, checkpoint, page, number)
+            if on_page:
+                on_page(checkpoint)
+    finally:
+        prefetch.shutdown(wait=False, cancel_futures=True)  # a failed run does not wait for the next page
     return finalize(paths, work, checkpoint, complete=True)
 
 
@@ -207,8 +216,10 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
+    """A crawl's page file: written for speed, since `finalize` compacts the pages with zstd."""
     temporary = path.with_name(path.name + ".tmp")
-    with pq.ParquetWriter(temporary, table.schema, compression="zstd") as writer:
+    with pq.ParquetWriter(temporary, table.schema, compression="lz4", use_dictionary=False,
+                          write_statistics=False) as writer:
         writer.write_table(table)
     _fsync_and_replace(temporary, path)
 

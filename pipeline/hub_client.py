@@ -9,7 +9,6 @@ network errors and malformed bodies, honouring `RateLimit` and `Retry-After`.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -22,6 +21,8 @@ from urllib.parse import urlencode
 import httpx2
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, parse_ratelimit_headers
+
+from .records import decode_page
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ EXPAND = (
 )
 PAGE_SIZE = 1000  # the Hub's observed maximum
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# `t` in `RateLimit` is whole seconds rounded up, so the window has reset by then; the margin
+# covers the two clocks. (huggingface_hub's own client waits t+1.)
+RESET_MARGIN = 0.25
 RETRY_EXCEPTIONS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
 
 
@@ -58,7 +62,7 @@ class HubRefused(HubError):
 @dataclass
 class Page:
     url: str
-    items: list
+    items: list  # as `records.decode_page` gives them
     next_url: str | None
     hub_time: datetime  # the Hub's clock, from the response's `Date` header
     retries: int  # failed attempts before this page came through
@@ -115,9 +119,7 @@ class HubLister:
                             f"the Hub refused listing page {page_number} with HTTP {response.status_code}{hint}: {said}"
                         ) from None
                     try:
-                        items = json.loads(response.content)
-                        if not isinstance(items, list):
-                            raise ValueError(f"expected a JSON list, got {type(items).__name__}")
+                        items = decode_page(response.content)
                     except ValueError as err:
                         problem, pause = f"malformed page body ({err})", None
                     else:
@@ -143,7 +145,7 @@ def _server_asked_wait(response: httpx2.Response) -> float | None:
     """Seconds the server asked us to wait (`RateLimit` at r=0, else `Retry-After`)."""
     info = parse_ratelimit_headers(response.headers)
     if info is not None and info.remaining == 0:
-        return float(info.reset_in_seconds) + 0.5
+        return info.reset_in_seconds + RESET_MARGIN
     retry_after = response.headers.get("Retry-After", "")
     return float(retry_after) if retry_after.isdigit() else None
 
@@ -153,7 +155,7 @@ def _pace(response: httpx2.Response) -> float:
     than collect a 429."""
     info = parse_ratelimit_headers(response.headers)
     if info is not None and info.remaining == 0:
-        return float(info.reset_in_seconds) + 0.5
+        return info.reset_in_seconds + RESET_MARGIN
     return 0.0
 
 

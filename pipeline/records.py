@@ -4,13 +4,19 @@ An item is quarantined (kept with its reason, never dropped) when it has no usab
 or `downloadsAllTime`, or when a known field has the wrong type or an impossible value.
 Fields the Hub stops sending become nulls; fields it starts sending are ignored: schema
 drift never fails a census.
+
+A page is decoded in one pass by msgspec into `ListingItem`s, whose types and bounds say
+what a good item is; only a page where some item breaks them is decoded again as plain JSON
+and parsed item by item by `parse_item`, which says why (benchmark 1 in BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from typing import Annotated, Literal
 
+import msgspec
 import pyarrow as pa
 
 CENSUS_SCHEMA = pa.schema(
@@ -45,6 +51,64 @@ QUARANTINE_SCHEMA = pa.schema(
 )
 _COLUMNS = CENSUS_SCHEMA.names
 _INT64_MAX = 2**63 - 1
+
+
+Count = Annotated[int, msgspec.Meta(ge=0, le=_INT64_MAX)]
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class ParentRef(msgspec.Struct):
+    id: str
+
+
+class BaseModels(msgspec.Struct):
+    relation: str | None = None
+    models: list[ParentRef] = []
+
+
+class Safetensors(msgspec.Struct):
+    parameters: dict[str, Count] = {}
+    total: Count | None = None
+
+
+class ListingItem(msgspec.Struct, rename={"hub_object_id": "_id", "created_at": "createdAt",
+                                          "last_modified": "lastModified", "downloads_all_time": "downloadsAllTime",
+                                          "trending_score": "trendingScore", "base": "baseModels"}):
+    """A good listing item: what `parse_item` accepts, checked while decoding."""
+
+    id: Annotated[str, msgspec.Meta(min_length=1)]
+    downloads_all_time: Count
+    hub_object_id: str | None = None
+    author: str | None = None
+    created_at: Moment | None = None
+    last_modified: Moment | None = None
+    downloads: Count | None = None
+    likes: Count | None = None
+    trending_score: float | None = None
+    tags: list[str] | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    gated: bool | Literal["auto", "manual"] | None = None
+    base: BaseModels | None = None
+    safetensors: Safetensors | None = None
+
+
+_PAGE_DECODER = msgspec.json.Decoder(list[ListingItem])
+
+
+def decode_page(body: bytes) -> list:
+    """A listing page's items: `ListingItem`s when every item is good, else plain JSON
+    values for `parse_item` to sort out. ValueError when the body is not a JSON list."""
+    try:
+        return _PAGE_DECODER.decode(body)
+    except msgspec.ValidationError:
+        pass
+    except msgspec.DecodeError as err:
+        raise ValueError(f"not JSON: {err}") from None
+    items = json.loads(body)
+    if not isinstance(items, list):
+        raise ValueError(f"expected a JSON list, got {type(items).__name__}")
+    return items
 
 
 class BadItem(ValueError):
@@ -148,7 +212,9 @@ def parse_item(item) -> dict:
 
 
 def parse_page(items: list, page: int) -> tuple[pa.Table, pa.Table]:
-    """(census rows, quarantine rows) of one listing page."""
+    """(census rows, quarantine rows) of one listing page (as `decode_page` gives it)."""
+    if items and isinstance(items[0], ListingItem):
+        return _typed_rows(items), QUARANTINE_SCHEMA.empty_table()
     columns: dict[str, list] = {name: [] for name in _COLUMNS}
     quarantine: dict[str, list] = {name: [] for name in QUARANTINE_SCHEMA.names}
     for position, item in enumerate(items):
@@ -168,3 +234,29 @@ def parse_page(items: list, page: int) -> tuple[pa.Table, pa.Table]:
         pa.table(columns, schema=CENSUS_SCHEMA),
         pa.table(quarantine, schema=QUARANTINE_SCHEMA),
     )
+
+
+def _typed_rows(items: list[ListingItem]) -> pa.Table:
+    """The census rows of a page of good items: the same as `parse_item` gives, column by column."""
+    bases = [item.base for item in items]
+    safetensors = [item.safetensors for item in items]
+    columns = {
+        "model_id": [item.id for item in items],
+        "namespace": [item.author or (item.id.split("/", 1)[0] if "/" in item.id else None) for item in items],
+        "hub_object_id": [item.hub_object_id for item in items],
+        "created_at": [item.created_at for item in items],
+        "last_modified": [item.last_modified for item in items],
+        "downloads_30d": [item.downloads for item in items],
+        "downloads_all_time": [item.downloads_all_time for item in items],
+        "likes": [item.likes for item in items],
+        "trending_score": [item.trending_score for item in items],
+        "tags": [item.tags for item in items],
+        "pipeline_tag": [item.pipeline_tag for item in items],
+        "library_name": [item.library_name for item in items],
+        "gated": [None if item.gated is None else str(item.gated).lower() for item in items],
+        "base_relation": [base and base.relation for base in bases],
+        "base_models": [base and [parent.id for parent in base.models] for base in bases],
+        "params_total": [st and st.total for st in safetensors],
+        "params_by_dtype": [st and list(st.parameters.items()) for st in safetensors],
+    }
+    return pa.table(columns, schema=CENSUS_SCHEMA)

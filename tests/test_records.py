@@ -1,8 +1,13 @@
 """Parsing listing items: typed rows, or a quarantine reason."""
 
+import json
+from datetime import date
+
 import pytest
 
-from pipeline.records import BadItem, parse_item, parse_page
+from pipeline.hub_client import EXPAND
+from pipeline.records import BadItem, ListingItem, decode_page, parse_item, parse_page
+from pipeline.simulated_hub import World
 
 GOOD = {
     "_id": "621ffdc036468d709f17434d",
@@ -54,6 +59,27 @@ def test_missing_optional_fields_become_nulls():
 def test_bad_fields_name_the_reason(change, reason):
     with pytest.raises(BadItem, match="^" + reason.replace("^", r"\^").replace("(", r"\(") + "$"):
         parse_item({**GOOD, **change})
+    # a page holding such an item is not taken by the typed decoder: the item is quarantined with its reason
+    rows, bad = parse_page(decode_page(json.dumps([GOOD, {**GOOD, **change}]).encode()), page=1)
+    assert rows.num_rows == 1 and bad["reason"].to_pylist() == [reason]
+
+
+def test_the_typed_decoder_gives_exactly_the_rows_parse_item_gives():
+    world, day = World(seed=3, models_at=3000), date(2026, 1, 1)
+    items = [world.item(i, day, EXPAND) for i in world.listing(day)] + [GOOD, {"id": "a/b", "downloadsAllTime": 0}]
+    body = json.dumps(items).encode()
+    typed = decode_page(body)
+    assert all(isinstance(item, ListingItem) for item in typed)
+    fast, none_bad = parse_page(typed, page=1)
+    slow, _ = parse_page(json.loads(body), page=1)
+    assert none_bad.num_rows == 0 and fast.num_rows == len(items)
+    assert fast.equals(slow)
+
+
+@pytest.mark.parametrize("body", [b'[{"id": "a/b", "downloadsAllTime": 1}', b'{"error": "x"}', b"<html>"])
+def test_a_body_that_is_not_a_json_list_is_refused(body):
+    with pytest.raises(ValueError):
+        decode_page(body)
 
 
 def test_a_page_splits_into_rows_and_quarantine():

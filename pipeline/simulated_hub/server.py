@@ -1,7 +1,9 @@
 """An HTTP server that answers like the Hugging Face Hub's model listing (HUB_API.md).
 
 Run it in-process (``with SimulatedHub(world, day) as hub: hub.url``) or from the command
-line (``hubcensus fake-hub``). Faults are injected on demand: latency, a fixed-window rate
+line (``hubcensus fake-hub``). With ``cache_pages`` it keeps every page it has rendered
+(``warm`` renders a whole listing up front), so a benchmark measures the client, not the
+world's arithmetic. Faults are injected on demand: latency, a fixed-window rate
 limit answered with 429s and `RateLimit` headers, server errors and truncated bodies on
 chosen pages, and a token that must be presented.
 """
@@ -54,6 +56,7 @@ class SimulatedHub:
         latency: float = 0.0,
         rate_limit: tuple[int, float] | None = None,
         token: str | None = None,
+        cache_pages: bool = False,
     ):
         self.world = world
         self.day = day
@@ -62,6 +65,8 @@ class SimulatedHub:
         self.rate_limit = rate_limit  # (requests, window seconds), a fixed window like the Hub's
         self.token = token
         self.faults: deque[Fault] = deque()
+        # (expand, page size, author, cursor) -> (body, next query, page number)
+        self._pages: dict[tuple, tuple[bytes, list | None, int]] | None = {} if cache_pages else None
         self.stats: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._window = (0, 0)  # (window number, requests in it)
@@ -149,7 +154,7 @@ class SimulatedHub:
             return _error(404, f"Sorry, we can't find the page you are looking for: {parts.path}", out)
         query = parse_qsl(parts.query, keep_blank_values=True)
         try:
-            items, next_query, page = self._page(query)
+            body, next_query, page = self._rendered_page(query)
         except ValueError as err:
             return _error(400, str(err), out)
         fault = self._take_fault(page)
@@ -158,8 +163,7 @@ class SimulatedHub:
             return _error(fault.status, "simulated server error", out)
         if fault and fault.kind == "bad_items":
             self.stats["bad_items"] += 1
-            items = _spoil(items)
-        body = json.dumps(items, separators=(",", ":")).encode()
+            body = json.dumps(_spoil(json.loads(body)), separators=(",", ":")).encode()
         if fault and fault.kind == "truncate":
             self.stats["truncated"] += 1
             body = body[: len(body) // 2]
@@ -170,6 +174,39 @@ class SimulatedHub:
         out["Content-Type"] = "application/json; charset=utf-8"
         self.stats["pages"] += 1
         return 200, out, body
+
+    def warm(self, path_and_query: str) -> int:
+        """Render every page of the listing that starts at `path_and_query` into the cache
+        (``cache_pages``); returns the number of pages."""
+        query, pages = parse_qsl(urlsplit(path_and_query).query, keep_blank_values=True), 0
+        while query is not None:
+            _, query, _ = self._rendered_page(query)
+            pages += 1
+        return pages
+
+    def _rendered_page(self, query: list[tuple[str, str]]) -> tuple[bytes, list | None, int]:
+        """One listing page as JSON bytes, the next page's query (or None) and the page number."""
+        if self._pages is None:
+            items, next_query, page = self._page(query)
+            return json.dumps(items, separators=(",", ":")).encode(), next_query, page
+        options = dict(query)
+        limit = options.get("limit", str(self.max_page_size))
+        if not limit.isdigit():
+            raise ValueError('"limit" must be an integer')
+        key = (
+            frozenset(v for k, v in query if k in ("expand", "expand[]")),
+            min(int(limit), self.max_page_size),
+            options.get("author"),
+            options.get("cursor"),
+        )
+        if key not in self._pages:
+            items, next_query, page = self._page(query)
+            self._pages[key] = (json.dumps(items, separators=(",", ":")).encode(), next_query, page)
+        body, next_query, page = self._pages[key]
+        if next_query is not None:  # the cached query is whichever client asked first: follow this one's
+            cursor = dict(next_query)["cursor"]
+            next_query = [(k, v) for k, v in query if k != "cursor"] + [("cursor", cursor)]
+        return body, next_query, page
 
     def _page(self, query: list[tuple[str, str]]):
         """The items of one listing page, the next page's query (or None) and the page number."""

@@ -1,0 +1,153 @@
+"""Benchmarks 4 and 5, in their own process (so its peak memory is theirs):
+
+    python -m benchmarks.metrics SCALE DAYS FOLDER
+
+A history of round(2.5M x SCALE) models over DAYS days (365 in the issue) is generated straight into the
+warehouse's tables (the census and HTTP are benchmarks 1-3), then timed with the pipeline's
+own code: a full metric rebuild, one more day loaded and refreshed (with the write
+session's copy of the warehouse file), and the two headline queries. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from pipeline.attribution import classify
+from pipeline.metrics import refresh_metrics
+from pipeline.settings import Paths
+from pipeline.warehouse import connect, open_db, staged
+
+FULL_HUB = 2_500_000
+FIRST_DAY = date(2026, 1, 1)
+
+# Models are created over the 500 days before the history's 100th day (about 80% of them
+# before its start); each has a download rate spread over four orders of magnitude, a
+# namespace from the shipped registry or one of many unknown users, and, for a third, a
+# parent among the older models.
+MODELS_SQL = """
+CREATE OR REPLACE TEMP TABLE synthetic AS
+SELECT i,
+       CASE WHEN hash(i, 1) % 3 = 0 THEN (SELECT list(namespace) FROM orgs)[1 + (hash(i, 2) % (SELECT count(*) FROM orgs))::BIGINT]
+            ELSE 'user-' || (hash(i, 3) % 200000)::BIGINT END AS namespace,
+       TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_days(100) - to_seconds((getvariable('models') - i) * 500 * 86400 // getvariable('models')) AS created_at,
+       exp((hash(i, 4) % 1000)::BIGINT / 1000 * 9)::BIGINT AS rate,
+       CASE WHEN hash(i, 5) % 3 = 0 AND i > 0 THEN (hash(i, 6) % i)::BIGINT END AS parent
+FROM range(getvariable('models')) r(i);
+INSERT INTO models
+SELECT s.namespace || '/model-' || s.i, s.namespace, NULL, s.created_at, false, s.created_at,
+       ['text-generation', 'text-to-image', 'feature-extraction'][1 + (hash(s.i, 7) % 3)::BIGINT], 'transformers',
+       ['apache-2.0', 'mit', 'llama3'][1 + (hash(s.i, 8) % 3)::BIGINT], 'false', [], CASE WHEN s.parent IS NOT NULL THEN 'finetune' END,
+       CASE WHEN s.parent IS NOT NULL THEN [p.namespace || '/model-' || p.i] ELSE [] END,
+       (hash(s.i, 9) % 70)::BIGINT * 1000000000, NULL, getvariable('first_day'), getvariable('first_day')
+FROM synthetic s LEFT JOIN synthetic p ON p.i = s.parent;
+"""
+# One census per day: each listed model's all-time counter, its rate times its age plus a
+# little that grows faster, so every model downloads a different amount every day.
+DAY_SQL = """
+INSERT INTO snapshots VALUES (getvariable('day'), getvariable('day'), getvariable('day'), 'synthetic',
+    0, 0, 0, 0, true, now());
+INSERT INTO model_stats
+SELECT getvariable('day'), m.model_id, NULL, s.rate * age + (age * age) // 50, NULL, NULL
+FROM synthetic s JOIN models m ON m.model_id = s.namespace || '/model-' || s.i,
+     LATERAL (SELECT datediff('day', s.created_at, getvariable('day')::TIMESTAMPTZ) AS age)
+WHERE s.created_at < getvariable('day')::TIMESTAMPTZ;
+"""
+HISTORY_SQL = """
+INSERT INTO snapshots
+SELECT d, d, d, 'synthetic', 0, 0, 0, 0, true, now()
+FROM range(getvariable('first_day')::TIMESTAMP, getvariable('first_day')::TIMESTAMP + to_days(getvariable('days')), INTERVAL 1 DAY) r(d);
+INSERT INTO model_stats
+SELECT d::DATE, m.model_id, NULL, s.rate * age + (age * age) // 50, NULL, NULL
+FROM synthetic s JOIN models m ON m.model_id = s.namespace || '/model-' || s.i,
+     range(getvariable('first_day')::TIMESTAMP, getvariable('first_day')::TIMESTAMP + to_days(getvariable('days')), INTERVAL 1 DAY) r(d),
+     LATERAL (SELECT datediff('day', s.created_at, d::TIMESTAMPTZ) AS age)
+WHERE s.created_at < d::TIMESTAMPTZ
+ORDER BY d;
+"""
+HEADLINE_QUERY = """
+SELECT country, share FROM country_share
+WHERE day = ? AND window_days = 365 AND attribution = 'uploader' AND cohort = 'new' AND NOT excluding_spikes
+ORDER BY share DESC
+"""
+MONTHLY_QUERY = """
+SELECT month, country, downloads / sum(downloads) OVER (PARTITION BY month) AS share
+FROM (
+    SELECT date_trunc('month', d.day) AS month, a.uploader_category AS country, sum(d.downloads * a.origin_weight) AS downloads
+    FROM daily_downloads d JOIN model_attribution a USING (model_id)
+    WHERE d.day >= ? - INTERVAL 365 DAY
+    GROUP BY ALL
+)
+ORDER BY month, share DESC
+"""
+
+
+def main() -> None:
+    scale, days, folder = float(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    shutil.rmtree(folder, ignore_errors=True)
+    paths = Paths(home=folder)
+    models = round(FULL_HUB * scale)
+    figures: dict[str, float] = {"models": models, "days": days}
+
+    with connect(paths) as con:
+        started = time.monotonic()
+        classify(con, folder)  # the shipped registry into orgs (lineage is empty until there are models)
+        con.execute("SET VARIABLE models = ?", [models])
+        con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
+        con.execute("SET VARIABLE days = ?", [days])
+        con.execute(MODELS_SQL)
+        con.execute(HISTORY_SQL)
+        figures["generate_s"] = time.monotonic() - started
+        figures["model_days"] = con.execute("SELECT count(*) FROM model_stats").fetchone()[0]
+
+        started = time.monotonic()
+        classify(con, folder)
+        figures["classify_s"] = time.monotonic() - started
+        started = time.monotonic()
+        refresh_metrics(con)
+        figures["full_rebuild_s"] = time.monotonic() - started
+        figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
+        con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
+    figures["warehouse_bytes"] = paths.warehouse.stat().st_size
+
+    # One more day, as the daily flow adds it: a write session on a copy, load, refresh.
+    new_day = FIRST_DAY + timedelta(days=days)
+    started = time.monotonic()
+    with staged(paths) as db:
+        figures["copy_warehouse_s"] = time.monotonic() - started
+        with open_db(db) as con:
+            con.execute("CREATE TEMP VIEW synthetic AS FROM synthetic_models")
+            con.execute("SET VARIABLE day = ?", [new_day])
+            load_started = time.monotonic()
+            con.execute(DAY_SQL)
+            figures["load_day_s"] = time.monotonic() - load_started
+            refresh_started = time.monotonic()
+            refresh_metrics(con, new_day)
+            figures["refresh_one_day_s"] = time.monotonic() - refresh_started
+    figures["add_day_total_s"] = time.monotonic() - started
+
+    with connect(paths, read_only=True) as con:
+        figures["headline_query_ms"] = _median_ms(con, HEADLINE_QUERY, new_day)
+        figures["headline_rows"] = len(con.execute(HEADLINE_QUERY, [new_day - timedelta(days=1)]).fetchall())
+        figures["monthly_query_ms"] = _median_ms(con, MONTHLY_QUERY, new_day)
+    figures["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
+
+
+def _median_ms(con, query: str, day: date, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        con.execute(query, [day - timedelta(days=1)]).fetchall()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    main()
