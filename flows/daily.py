@@ -21,13 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.attribution import classify, coverage
 from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
+from pipeline.locking import exclusive
 from pipeline.metrics import refresh_metrics
 from pipeline.report import PNG_CHARTS, build_report
 from pipeline.settings import Paths
 from pipeline.summary import daily_summary, headline_rows
 from pipeline.warehouse import connect, load_census, open_db, staged, unloaded_censuses
-
-from flows.locks import warehouse_writer
 
 
 def _previous_census_size(paths: Paths) -> int | None:
@@ -52,7 +51,7 @@ def census(home: str, endpoint: str | None) -> SnapshotRecord:
     # In the Prefect UI: percent of the last census's size (capped at 99 until done).
     artifact = create_progress_artifact(0.0, key="census-progress", description="Models listed so far")
     shown = [0.0]
-    with Progress(*columns) as progress:
+    with exclusive(paths.home / "census.lock", "a census"), Progress(*columns) as progress:
         # The bar's length is the last census's size, until this one outgrows it.
         bar = progress.add_task("page 1", total=expected)
 
@@ -124,9 +123,9 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
     and refresh the metrics."""
     home = str(Paths.from_env(home).home)
     record = census(home, endpoint)
-    # The crawl needs no lock; writing the warehouse does. Readers see the new day when
-    # the staged copy is published, at the end of the block.
-    with warehouse_writer(), staged(Paths.from_env(home)) as db:
+    # Writers take turns (the staged session holds the warehouse's lock); the crawl went
+    # ahead meanwhile. Readers see the new day when the staged copy is published.
+    with staged(Paths.from_env(home)) as db:
         oldest_loaded = load(str(db), home, record)
         known = classify_models(str(db), home, record.snapshot_date)
         refresh(str(db), oldest_loaded)
