@@ -29,6 +29,7 @@ from .settings import Paths, hub_endpoint
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "checkpoint.json"
+FETCHED = "fetched_urls.txt"  # the URL of every page written, one a line, in page order
 MANIFEST = "snapshot.json"
 
 
@@ -106,12 +107,15 @@ def run_census(
         stamp = first.hub_time.isoformat()
         checkpoint = Checkpoint(day, endpoint, started_at=stamp, finished_at=stamp, next_url=start_url)
         pending = first
+    fetched = _fetched_urls(work, checkpoint.pages)
     while checkpoint.next_url is not None:
         number = checkpoint.pages + 1
         page = pending or lister.fetch(checkpoint.next_url, number)
         pending = None
-        if page.next_url == page.url:
-            raise HubError(f"listing page {number} links to itself: {page.url}")
+        fetched[page.url] = number
+        if page.next_url in fetched:  # following it would list the same models again, forever
+            raise HubError(f"listing page {number} links back to page {fetched[page.next_url]}: "
+                           f"the Hub's cursor loops ({page.next_url})")
         commit_page(work, checkpoint, page, number)
         if on_page:
             on_page(checkpoint)
@@ -137,7 +141,21 @@ def commit_page(work: Path, checkpoint: Checkpoint, page: Page, number: int) -> 
     checkpoint.retries += page.retries
     checkpoint.next_url = page.next_url
     checkpoint.finished_at = page.hub_time.isoformat()
+    with open(work / FETCHED, "a") as fetched:  # so a resumed crawl still knows a loop
+        fetched.write(page.url + "\n")
     checkpoint.save(work)  # the page is durable from here on
+
+
+def _fetched_urls(work: Path, pages: int) -> dict[str, int]:
+    """URL -> page number of the pages already durable."""
+    try:
+        lines = (work / FETCHED).read_text().splitlines()
+    except FileNotFoundError:
+        return {}
+    if len(lines) > pages:  # a killed run's line for a page it never made durable
+        lines = lines[:pages]
+        _write_atomically(work / FETCHED, "".join(f"{url}\n" for url in lines).encode())
+    return {url: number for number, url in enumerate(lines, start=1)}
 
 
 def _discard_pages_after(work: Path, pages: int) -> None:

@@ -4,7 +4,8 @@
 mid-way, and it builds a `ModelInfo` per item. Here the listing is walked page by page
 with the client's own session, headers (user agent, `HF_TOKEN`) and error types, and a
 retry policy of our own: every page, the first included, is retried on 408/429/5xx,
-network errors and malformed bodies, honouring `RateLimit` and `Retry-After`.
+timeouts, network errors, malformed bodies and empty pages that link to a next one,
+honouring `RateLimit` and `Retry-After` (up to `MAX_SERVER_WAIT`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ EXPAND = (
 PAGE_SIZE = 1000  # the Hub's observed maximum
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RETRY_EXCEPTIONS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+# The Hub's rate-limit window is 5 minutes: a longer wait asked for is a broken header, and
+# honouring it could stall a run for hours.
+MAX_SERVER_WAIT = 310.0
 
 
 class HubError(RuntimeError):
@@ -118,6 +122,10 @@ class HubLister:
                         items = json.loads(response.content)
                         if not isinstance(items, list):
                             raise ValueError(f"expected a JSON list, got {type(items).__name__}")
+                        # The Hub never sends one: following its link would silently leave
+                        # out the models this page should have held.
+                        if not items and "next" in response.links:
+                            raise ValueError("an empty page that links to a next one")
                     except ValueError as err:
                         problem, pause = f"malformed page body ({err})", None
                     else:
@@ -143,9 +151,9 @@ def _server_asked_wait(response: httpx2.Response) -> float | None:
     """Seconds the server asked us to wait (`RateLimit` at r=0, else `Retry-After`)."""
     info = parse_ratelimit_headers(response.headers)
     if info is not None and info.remaining == 0:
-        return float(info.reset_in_seconds) + 0.5
+        return min(MAX_SERVER_WAIT, float(info.reset_in_seconds) + 0.5)
     retry_after = response.headers.get("Retry-After", "")
-    return float(retry_after) if retry_after.isdigit() else None
+    return min(MAX_SERVER_WAIT, float(retry_after)) if retry_after.isdigit() else None
 
 
 def _pace(response: httpx2.Response) -> float:
