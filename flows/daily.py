@@ -130,7 +130,7 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
         known = classify_models(str(db), home, record.snapshot_date)
         refresh(str(db), oldest_loaded)
     publish_run(home, record, known)
-    state = "complete" if record.complete else "INCOMPLETE"
+    state = "complete" if record.complete else f"INCOMPLETE: {record.incomplete_reason}"
     print(
         f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "
         f"{record.retries} retries, {record.quarantined} quarantined; warehouse {Paths.from_env(home).warehouse}\n"

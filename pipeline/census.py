@@ -17,6 +17,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 CHECKPOINT = "checkpoint.json"
 FETCHED = "fetched_urls.txt"  # the URL of every page written, one a line, in page order
 MANIFEST = "snapshot.json"
+# A listing walked to its end that holds fewer models than this share of the newest complete
+# census of the week before is kept, but marked incomplete: the Hub only grows, by well under
+# 1% a day, so such a drop is an outage or a cut-off listing, not the Hub (README).
+MIN_SHARE_OF_PREVIOUS = 0.9
+BASELINE_DAYS = 7
 
 
 @dataclass
@@ -71,6 +77,7 @@ class SnapshotRecord:
     retries: int
     quarantined: int
     complete: bool
+    incomplete_reason: str | None = None
 
 
 ProgressCallback = Callable[[Checkpoint], None]
@@ -202,16 +209,22 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
     bad = pa.concat_tables([pq.read_table(p, schema=QUARANTINE_SCHEMA) for p in quarantined]) if quarantined \
         else QUARANTINE_SCHEMA.empty_table()
     pq.write_table(bad, staging / "quarantine.parquet", compression="zstd")
+    models = pq.ParquetFile(staging / "models.parquet").metadata.num_rows
+    reason = _shrunk(paths, checkpoint.snapshot_date, models) if complete else \
+        f"the listing stopped after page {checkpoint.pages}"
+    if reason:
+        log.warning("the census of %s is incomplete: %s", checkpoint.snapshot_date, reason)
     record = SnapshotRecord(
         snapshot_date=checkpoint.snapshot_date,
         started_at=checkpoint.started_at,
         finished_at=checkpoint.finished_at,
         endpoint=checkpoint.endpoint,
-        models=pq.ParquetFile(staging / "models.parquet").metadata.num_rows,
+        models=models,
         pages=checkpoint.pages,
         retries=checkpoint.retries,
         quarantined=bad.num_rows,
-        complete=complete,
+        complete=reason is None,
+        incomplete_reason=reason,
     )
     _write_atomically(staging / MANIFEST, json.dumps(asdict(record), indent=1).encode())
     replaced = target.with_name(target.name + ".replaced")
@@ -222,6 +235,23 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
     shutil.rmtree(replaced, ignore_errors=True)
     shutil.rmtree(work)
     return record
+
+
+def _shrunk(paths: Paths, day: str, models: int) -> str | None:
+    """Why a census of `models` models is too small to be complete, if it is."""
+    snapshot_date = date.fromisoformat(day)
+    for earlier in reversed(paths.finished_census_days()):
+        if earlier >= snapshot_date:
+            continue
+        if earlier < snapshot_date - timedelta(days=BASELINE_DAYS):
+            break
+        previous = json.loads((paths.census_day(earlier.isoformat()) / MANIFEST).read_text())
+        if previous["complete"]:
+            if models < MIN_SHARE_OF_PREVIOUS * previous["models"]:
+                return (f"{models:,} models, fewer than {MIN_SHARE_OF_PREVIOUS:.0%} of the "
+                        f"{previous['models']:,} of the census of {earlier}")
+            return None
+    return None
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
