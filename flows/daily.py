@@ -24,7 +24,7 @@ from pipeline.hub_client import HubRefused
 from pipeline.locking import exclusive
 from pipeline.metrics import refresh_metrics
 from pipeline.report import PNG_CHARTS, build_report
-from pipeline.settings import Paths
+from pipeline.settings import Paths, is_storage_problem
 from pipeline.summary import daily_summary, headline_rows
 from pipeline.warehouse import connect, load_census, open_db, staged, unloaded_censuses
 
@@ -38,7 +38,8 @@ def _previous_census_size(paths: Paths) -> int | None:
 
 
 def _worth_retrying(task, task_run, state) -> bool:
-    return not isinstance(state.data, HubRefused)  # a bad token stays bad
+    # A bad token stays bad, and a full or read-only disk stays so until someone acts.
+    return not isinstance(state.data, HubRefused) and not is_storage_problem(state.data)
 
 
 # A crawl resumes from its last durable page, so retrying the whole task loses nothing;
@@ -69,7 +70,7 @@ def census(home: str, endpoint: str | None) -> SnapshotRecord:
     return record
 
 
-@task(retries=2, retry_delay_seconds=10)
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_worth_retrying)
 def load(db: str, home: str, record: SnapshotRecord) -> date:
     """Load today's census, and any earlier one not loaded yet; the oldest day loaded."""
     paths = Paths.from_env(home)
@@ -90,7 +91,7 @@ def classify_models(db: str, home: str, snapshot_date: str) -> dict[str, float]:
         return coverage(con, date.fromisoformat(snapshot_date))
 
 
-@task(retries=2, retry_delay_seconds=10)
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_worth_retrying)
 def refresh(db: str, changed: date) -> None:
     """Daily downloads from the census before `changed` on, then every share table."""
     with open_db(Path(db)) as con:
