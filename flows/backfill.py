@@ -15,8 +15,6 @@ from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
 from pipeline.warehouse import load_census, open_db, staged
 
-from flows.locks import warehouse_writer
-
 
 @task
 def import_file(home: str, path: str, day: date) -> None:
@@ -56,7 +54,7 @@ def backfill(
     imports = plan_imports(import_dir, start_date, end_date)
     paths = Paths.from_env(home)
     censused = set(paths.finished_census_days())
-    with warehouse_writer(), staged(paths) as db:
+    with staged(paths) as db:
         for day, path in sorted(imports.items()):
             if replace_censuses or day not in censused:
                 import_file(str(paths.home), str(path), day)
@@ -83,7 +81,7 @@ def reclassify(home: str | None = None) -> dict:
     """Re-apply the registry and the user's overrides to the whole history, after a
     curation change, and recompute every metric."""
     paths = Paths.from_env(home)
-    with warehouse_writer(), staged(paths) as db, open_db(db) as con:
+    with staged(paths) as db, open_db(db) as con:
         problems = classify(con, paths.home)
         refresh_metrics(con)
     for problem in problems:

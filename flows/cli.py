@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.settings import Paths
+from pipeline.settings import Paths, StorageError, is_storage_problem
 
 from . import configure_prefect
 
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve
 
             return serve(paths, args.port)
+        paths.check_writable()  # before Prefect puts its database there
         configure_prefect(paths)
         if args.command == "run":
             from .daily import daily_census
@@ -142,7 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as err:  # the message is for the user; the traceback is in Prefect's logs
-        print(f"hubcensus {args.command}: {type(err).__name__}: {err}", file=sys.stderr)
+        if is_storage_problem(err) and not isinstance(err, StorageError):
+            print(f"hubcensus {args.command}: the disk of HUBCENSUS_HOME is full or read-only "
+                  f"({type(err).__name__}: {err}); what was stored before this run is unchanged",
+                  file=sys.stderr)
+        else:
+            print(f"hubcensus {args.command}: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
 
 

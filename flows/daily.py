@@ -21,13 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.attribution import classify, coverage
 from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
+from pipeline.locking import exclusive
 from pipeline.metrics import refresh_metrics
 from pipeline.report import PNG_CHARTS, build_report
-from pipeline.settings import Paths
+from pipeline.settings import Paths, is_storage_problem
 from pipeline.summary import daily_summary, headline_rows
 from pipeline.warehouse import connect, load_census, open_db, staged, unloaded_censuses
-
-from flows.locks import warehouse_writer
 
 
 def _previous_census_size(paths: Paths) -> int | None:
@@ -39,7 +38,8 @@ def _previous_census_size(paths: Paths) -> int | None:
 
 
 def _worth_retrying(task, task_run, state) -> bool:
-    return not isinstance(state.data, HubRefused)  # a bad token stays bad
+    # A bad token stays bad, and a full or read-only disk stays so until someone acts.
+    return not isinstance(state.data, HubRefused) and not is_storage_problem(state.data)
 
 
 # A crawl resumes from its last durable page, so retrying the whole task loses nothing;
@@ -52,7 +52,7 @@ def census(home: str, endpoint: str | None) -> SnapshotRecord:
     # In the Prefect UI: percent of the last census's size (capped at 99 until done).
     artifact = create_progress_artifact(0.0, key="census-progress", description="Models listed so far")
     shown = [0.0]
-    with Progress(*columns) as progress:
+    with exclusive(paths.home / "census.lock", "a census"), Progress(*columns) as progress:
         # The bar's length is the last census's size, until this one outgrows it.
         bar = progress.add_task("page 1", total=expected)
 
@@ -70,7 +70,7 @@ def census(home: str, endpoint: str | None) -> SnapshotRecord:
     return record
 
 
-@task(retries=2, retry_delay_seconds=10)
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_worth_retrying)
 def load(db: str, home: str, record: SnapshotRecord) -> date:
     """Load today's census, and any earlier one not loaded yet; the oldest day loaded."""
     paths = Paths.from_env(home)
@@ -91,7 +91,7 @@ def classify_models(db: str, home: str, snapshot_date: str) -> dict[str, float]:
         return coverage(con, date.fromisoformat(snapshot_date))
 
 
-@task(retries=2, retry_delay_seconds=10)
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_worth_retrying)
 def refresh(db: str, changed: date) -> None:
     """Daily downloads from the census before `changed` on, then every share table."""
     with open_db(Path(db)) as con:
@@ -124,14 +124,14 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
     and refresh the metrics."""
     home = str(Paths.from_env(home).home)
     record = census(home, endpoint)
-    # The crawl needs no lock; writing the warehouse does. Readers see the new day when
-    # the staged copy is published, at the end of the block.
-    with warehouse_writer(), staged(Paths.from_env(home)) as db:
+    # Writers take turns (the staged session holds the warehouse's lock); the crawl went
+    # ahead meanwhile. Readers see the new day when the staged copy is published.
+    with staged(Paths.from_env(home)) as db:
         oldest_loaded = load(str(db), home, record)
         known = classify_models(str(db), home, record.snapshot_date)
         refresh(str(db), oldest_loaded)
     publish_run(home, record, known)
-    state = "complete" if record.complete else "INCOMPLETE"
+    state = "complete" if record.complete else f"INCOMPLETE: {record.incomplete_reason}"
     print(
         f"census {record.snapshot_date} ({state}): {record.models:,} models in {record.pages:,} pages, "
         f"{record.retries} retries, {record.quarantined} quarantined; warehouse {Paths.from_env(home).warehouse}\n"

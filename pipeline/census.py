@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -30,7 +31,13 @@ from .settings import Paths, hub_endpoint
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "checkpoint.json"
+FETCHED = "fetched_urls.txt"  # the URL of every page written, one a line, in page order
 MANIFEST = "snapshot.json"
+# A listing walked to its end that holds fewer models than this share of the newest complete
+# census of the week before is kept, but marked incomplete: the Hub only grows, by well under
+# 1% a day, so such a drop is an outage or a cut-off listing, not the Hub (README).
+MIN_SHARE_OF_PREVIOUS = 0.9
+BASELINE_DAYS = 7
 
 
 @dataclass
@@ -71,6 +78,7 @@ class SnapshotRecord:
     retries: int
     quarantined: int
     complete: bool
+    incomplete_reason: str | None = None
 
 
 ProgressCallback = Callable[[Checkpoint], None]
@@ -107,6 +115,7 @@ def run_census(
         stamp = first.hub_time.isoformat()
         checkpoint = Checkpoint(day, endpoint, started_at=stamp, finished_at=stamp, next_url=start_url)
         pending = first
+    fetched = _fetched_urls(work, checkpoint.pages)
     # The next page is fetched while this one is parsed and written: a census under a
     # rate limit or a slow link then runs at the Hub's pace, not the Hub's plus ours.
     prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
@@ -116,8 +125,10 @@ def run_census(
             number = checkpoint.pages + 1
             page = pending or fetching.result()
             pending = None
-            if page.next_url == page.url:
-                raise HubError(f"listing page {number} links to itself: {page.url}")
+            fetched[page.url] = number
+            if page.next_url in fetched:  # following it would list the same models again, forever
+                raise HubError(f"listing page {number} links back to page {fetched[page.next_url]}: "
+                               f"the Hub's cursor loops ({page.next_url})")
             fetching = page.next_url and prefetch.submit(lister.fetch, page.next_url, number + 1)
             commit_page(work, checkpoint, page, number)
             if on_page:
@@ -146,7 +157,21 @@ def commit_page(work: Path, checkpoint: Checkpoint, page: Page, number: int) -> 
     checkpoint.retries += page.retries
     checkpoint.next_url = page.next_url
     checkpoint.finished_at = page.hub_time.isoformat()
+    with open(work / FETCHED, "a") as fetched:  # so a resumed crawl still knows a loop
+        fetched.write(page.url + "\n")
     checkpoint.save(work)  # the page is durable from here on
+
+
+def _fetched_urls(work: Path, pages: int) -> dict[str, int]:
+    """URL -> page number of the pages already durable."""
+    try:
+        lines = (work / FETCHED).read_text().splitlines()
+    except FileNotFoundError:
+        return {}
+    if len(lines) > pages:  # a killed run's line for a page it never made durable
+        lines = lines[:pages]
+        _write_atomically(work / FETCHED, "".join(f"{url}\n" for url in lines).encode())
+    return {url: number for number, url in enumerate(lines, start=1)}
 
 
 def _discard_pages_after(work: Path, pages: int) -> None:
@@ -193,16 +218,22 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
     bad = pa.concat_tables([pq.read_table(p, schema=QUARANTINE_SCHEMA) for p in quarantined]) if quarantined \
         else QUARANTINE_SCHEMA.empty_table()
     pq.write_table(bad, staging / "quarantine.parquet", compression="zstd")
+    models = pq.ParquetFile(staging / "models.parquet").metadata.num_rows
+    reason = _shrunk(paths, checkpoint.snapshot_date, models) if complete else \
+        f"the listing stopped after page {checkpoint.pages}"
+    if reason:
+        log.warning("the census of %s is incomplete: %s", checkpoint.snapshot_date, reason)
     record = SnapshotRecord(
         snapshot_date=checkpoint.snapshot_date,
         started_at=checkpoint.started_at,
         finished_at=checkpoint.finished_at,
         endpoint=checkpoint.endpoint,
-        models=pq.ParquetFile(staging / "models.parquet").metadata.num_rows,
+        models=models,
         pages=checkpoint.pages,
         retries=checkpoint.retries,
         quarantined=bad.num_rows,
-        complete=complete,
+        complete=reason is None,
+        incomplete_reason=reason,
     )
     _write_atomically(staging / MANIFEST, json.dumps(asdict(record), indent=1).encode())
     replaced = target.with_name(target.name + ".replaced")
@@ -213,6 +244,23 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
     shutil.rmtree(replaced, ignore_errors=True)
     shutil.rmtree(work)
     return record
+
+
+def _shrunk(paths: Paths, day: str, models: int) -> str | None:
+    """Why a census of `models` models is too small to be complete, if it is."""
+    snapshot_date = date.fromisoformat(day)
+    for earlier in reversed(paths.finished_census_days()):
+        if earlier >= snapshot_date:
+            continue
+        if earlier < snapshot_date - timedelta(days=BASELINE_DAYS):
+            break
+        previous = json.loads((paths.census_day(earlier.isoformat()) / MANIFEST).read_text())
+        if previous["complete"]:
+            if models < MIN_SHARE_OF_PREVIOUS * previous["models"]:
+                return (f"{models:,} models, fewer than {MIN_SHARE_OF_PREVIOUS:.0%} of the "
+                        f"{previous['models']:,} of the census of {earlier}")
+            return None
+    return None
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:

@@ -4,7 +4,8 @@
 mid-way, and it builds a `ModelInfo` per item. Here the listing is walked page by page
 with the client's own session, headers (user agent, `HF_TOKEN`) and error types, and a
 retry policy of our own: every page, the first included, is retried on 408/429/5xx,
-network errors and malformed bodies, honouring `RateLimit` and `Retry-After`.
+timeouts, network errors, malformed bodies and empty pages that link to a next one,
+honouring `RateLimit` and `Retry-After` (up to `MAX_SERVER_WAIT`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # covers the two clocks. (huggingface_hub's own client waits t+1.)
 RESET_MARGIN = 0.25
 RETRY_EXCEPTIONS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+# The Hub's rate-limit window is 5 minutes: a longer wait asked for is a broken header, and
+# honouring it could stall a run for hours.
+MAX_SERVER_WAIT = 310.0
 
 
 class HubError(RuntimeError):
@@ -120,6 +124,10 @@ class HubLister:
                         ) from None
                     try:
                         items = decode_page(response.content)
+                        # The Hub never sends one: following its link would silently leave
+                        # out the models this page should have held.
+                        if not items and "next" in response.links:
+                            raise ValueError("an empty page that links to a next one")
                     except ValueError as err:
                         problem, pause = f"malformed page body ({err})", None
                     else:
@@ -145,9 +153,9 @@ def _server_asked_wait(response: httpx2.Response) -> float | None:
     """Seconds the server asked us to wait (`RateLimit` at r=0, else `Retry-After`)."""
     info = parse_ratelimit_headers(response.headers)
     if info is not None and info.remaining == 0:
-        return info.reset_in_seconds + RESET_MARGIN
+        return min(MAX_SERVER_WAIT, info.reset_in_seconds + RESET_MARGIN)
     retry_after = response.headers.get("Retry-After", "")
-    return float(retry_after) if retry_after.isdigit() else None
+    return min(MAX_SERVER_WAIT, float(retry_after)) if retry_after.isdigit() else None
 
 
 def _pace(response: httpx2.Response) -> float:
@@ -155,7 +163,7 @@ def _pace(response: httpx2.Response) -> float:
     than collect a 429."""
     info = parse_ratelimit_headers(response.headers)
     if info is not None and info.remaining == 0:
-        return info.reset_in_seconds + RESET_MARGIN
+        return min(MAX_SERVER_WAIT, info.reset_in_seconds + RESET_MARGIN)
     return 0.0
 
 

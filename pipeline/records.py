@@ -1,7 +1,8 @@
 """Turning the Hub's JSON items into typed census rows, and bad items into quarantine rows.
 
 An item is quarantined (kept with its reason, never dropped) when it has no usable `id`
-or `downloadsAllTime`, or when a known field has the wrong type or an impossible value.
+or `downloadsAllTime`, or when a known field has the wrong type, an impossible value, or
+text that cannot be stored (a lone UTF-16 surrogate, which JSON's `\\udXXX` escapes allow).
 Fields the Hub stops sending become nulls; fields it starts sending are ignored: schema
 drift never fails a census.
 
@@ -13,6 +14,7 @@ and parsed item by item by `parse_item`, which says why (benchmark 1 in BENCHMAR
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
@@ -51,6 +53,7 @@ QUARANTINE_SCHEMA = pa.schema(
 )
 _COLUMNS = CENSUS_SCHEMA.names
 _INT64_MAX = 2**63 - 1
+MAX_ID_LENGTH = 256  # a Hub id is a namespace and a name of at most 96 characters
 
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=_INT64_MAX)]
@@ -76,7 +79,7 @@ class ListingItem(msgspec.Struct, rename={"hub_object_id": "_id", "created_at": 
                                           "trending_score": "trendingScore", "base": "baseModels"}):
     """A good listing item: what `parse_item` accepts, checked while decoding."""
 
-    id: Annotated[str, msgspec.Meta(min_length=1)]
+    id: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID_LENGTH)]
     downloads_all_time: Count
     hub_object_id: str | None = None
     author: str | None = None
@@ -100,25 +103,53 @@ def decode_page(body: bytes) -> list:
     """A listing page's items: `ListingItem`s when every item is good, else plain JSON
     values for `parse_item` to sort out. ValueError when the body is not a JSON list."""
     try:
-        return _PAGE_DECODER.decode(body)
-    except msgspec.ValidationError:
+        typed = _PAGE_DECODER.decode(body)
+    except msgspec.DecodeError:  # a bad item, or JSON msgspec refuses (NaN, lone surrogates)
         pass
-    except msgspec.DecodeError as err:
+    else:
+        if not any(_near_the_end_of_time(item) for item in typed):
+            return typed
+    try:
+        items = json.loads(body)
+    except ValueError as err:
         raise ValueError(f"not JSON: {err}") from None
-    items = json.loads(body)
     if not isinstance(items, list):
         raise ValueError(f"expected a JSON list, got {type(items).__name__}")
     return items
+
+
+def _near_the_end_of_time(item: ListingItem) -> bool:
+    """A date in year 9999 may be past it in UTC: `parse_item` decides."""
+    return any(moment is not None and moment.year == 9999 for moment in (item.created_at, item.last_modified))
 
 
 class BadItem(ValueError):
     """An item that cannot become a census row; the message is the quarantine reason."""
 
 
+def _storable(text: str) -> bool:
+    """False for text with lone surrogates, which UTF-8 (so Arrow and DuckDB) cannot hold."""
+    if text.isascii():
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _utf8(value: str, key: str) -> str:
+    if not _storable(value):
+        raise BadItem(f"{key} is not valid UTF-8 text")
+    return value
+
+
 def _string(item: dict, key: str) -> str | None:
     value = item.get(key)
-    if value is None or isinstance(value, str):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _utf8(value, key)
     raise BadItem(f"{key} is {type(value).__name__}, not a string")
 
 
@@ -145,7 +176,10 @@ def _timestamp(item: dict, key: str) -> datetime | None:
         raise BadItem(f"{key} {value[:40]!r} is not an ISO 8601 date") from None
     if moment.tzinfo is None:
         raise BadItem(f"{key} {value[:40]!r} has no time zone")
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
+        raise BadItem(f"{key} {value[:40]!r} is out of range") from None
 
 
 def _string_list(value, key: str) -> list[str] | None:
@@ -153,7 +187,7 @@ def _string_list(value, key: str) -> list[str] | None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadItem(f"{key} is not a list of strings")
-    return value
+    return [_utf8(v, key) for v in value]
 
 
 def parse_item(item) -> dict:
@@ -163,13 +197,19 @@ def parse_item(item) -> dict:
     model_id = _string(item, "id")
     if not model_id:
         raise BadItem("id is missing")
+    if len(model_id) > MAX_ID_LENGTH:
+        raise BadItem(f"id is {len(model_id):,} characters long, more than a Hub id can be")
     namespace = _string(item, "author") or (model_id.split("/", 1)[0] if "/" in model_id else None)
     trending = item.get("trendingScore")
-    if trending is not None and (isinstance(trending, bool) or not isinstance(trending, (int, float))):
-        raise BadItem(f"trendingScore is {type(trending).__name__}, not a number")
+    if trending is not None:
+        if isinstance(trending, bool) or not isinstance(trending, (int, float)):
+            raise BadItem(f"trendingScore is {type(trending).__name__}, not a number")
+        if not -sys.float_info.max <= trending <= sys.float_info.max:  # NaN, infinities, ints past any float
+            raise BadItem("trendingScore is not a finite number")
+        trending = float(trending)
     gated = item.get("gated")
-    if gated is not None and gated not in (False, True, "auto", "manual"):
-        raise BadItem(f"gated is {gated!r}, not false, 'auto' or 'manual'")
+    if gated is not None and not (isinstance(gated, bool) or gated in ("auto", "manual")):  # 0 == False
+        raise BadItem(f"gated is {str(gated)[:40]!r}, not false, 'auto' or 'manual'")
     base = item.get("baseModels")
     relation, base_models = None, None
     if base is not None:
@@ -178,6 +218,7 @@ def parse_item(item) -> dict:
         relation = base.get("relation")
         if relation is not None and not isinstance(relation, str):
             raise BadItem("baseModels.relation is not a string")
+        relation = relation and _utf8(relation, "baseModels.relation")
         ids = [m.get("id") if isinstance(m, dict) else None for m in base.get("models", [])]
         base_models = _string_list(ids, "baseModels.models[].id")
     params_total, params_by_dtype = None, None
@@ -189,7 +230,7 @@ def parse_item(item) -> dict:
         parameters = safetensors.get("parameters") or {}
         if not isinstance(parameters, dict):
             raise BadItem("safetensors.parameters is not an object")
-        params_by_dtype = [(str(k), _count(parameters, k)) for k in parameters]
+        params_by_dtype = [(_utf8(k, "safetensors.parameters"), _count(parameters, k)) for k in parameters]
     return {
         "model_id": model_id,
         "namespace": namespace,
@@ -199,7 +240,7 @@ def parse_item(item) -> dict:
         "downloads_30d": _count(item, "downloads"),
         "downloads_all_time": _count(item, "downloadsAllTime", required=True),
         "likes": _count(item, "likes"),
-        "trending_score": float(trending) if trending is not None else None,
+        "trending_score": trending,
         "tags": _string_list(item.get("tags"), "tags"),
         "pipeline_tag": _string(item, "pipeline_tag"),
         "library_name": _string(item, "library_name"),
@@ -222,11 +263,13 @@ def parse_page(items: list, page: int) -> tuple[pa.Table, pa.Table]:
             row = parse_item(item)
         except BadItem as err:
             model_id = item.get("id") if isinstance(item, dict) else None
+            raw = json.dumps(item, ensure_ascii=False, default=repr)
             quarantine["page"].append(page)
             quarantine["position"].append(position)
-            quarantine["model_id"].append(model_id if isinstance(model_id, str) else None)
+            quarantine["model_id"].append(model_id if isinstance(model_id, str) and _storable(model_id) else None)
             quarantine["reason"].append(str(err))
-            quarantine["raw_item"].append(json.dumps(item, ensure_ascii=False, default=repr))
+            # Lone surrogates stay JSON escapes: the same JSON, in storable text.
+            quarantine["raw_item"].append(raw if _storable(raw) else json.dumps(item, default=repr))
             continue
         for name in _COLUMNS:
             columns[name].append(row[name])

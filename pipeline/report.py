@@ -158,9 +158,10 @@ def build_report(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, Path
         f'<div class="chart" id="{name}"></div></section>'
         for name, title, _, text in SECTIONS
     )
+    # "<" escaped: a model id holding "</script>" cannot end the script element early.
+    inline = {name: json.dumps(spec).replace("<", "\\u003c") for name, spec in specs.items()}
     embeds = "\n".join(
-        f"vegaEmbed('#{name}', {json.dumps(spec)}, {{actions: false, renderer: 'svg'}});"
-        for name, spec in specs.items()
+        f"vegaEmbed('#{name}', {spec}, {{actions: false, renderer: 'svg'}});" for name, spec in inline.items()
     )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>hubcensus report</title>

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,6 +44,15 @@ class Paths:
         """Crawls under way: one folder per Hub date, with durable pages and a checkpoint."""
         return self.home / "census" / "_in_progress"
 
+    def check_writable(self) -> None:
+        """Raise StorageError, naming the problem, unless files can be created in `home`."""
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.home):
+                pass
+        except OSError as err:
+            raise StorageError(f"cannot write in HUBCENSUS_HOME {self.home}: {err.strerror or err}") from None
+
     def census_day(self, day: str) -> Path:
         return self.census / f"date={day}"
 
@@ -59,3 +70,20 @@ def hub_endpoint(endpoint: str | None = None) -> str:
     read now rather than when huggingface_hub was imported."""
     chosen = endpoint or os.environ.get("HF_ENDPOINT") or constants.ENDPOINT
     return chosen.rstrip("/")
+
+
+class StorageError(OSError):
+    """HUBCENSUS_HOME cannot take a run's files: read-only, or full."""
+
+
+_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+_STORAGE_MESSAGES = ("No space left on device", "Read-only file system", "Disk quota exceeded", "File too large",
+                     "database or disk is full")
+
+
+def is_storage_problem(err: BaseException) -> bool:
+    """A full or read-only disk, whichever library reported it (DuckDB and Arrow raise their
+    own types): retrying will not help until someone frees space."""
+    if isinstance(err, StorageError) or (isinstance(err, OSError) and err.errno in _STORAGE_ERRNOS):
+        return True
+    return any(message in str(err) for message in _STORAGE_MESSAGES)

@@ -70,7 +70,7 @@ def daily_summary(con: duckdb.DuckDBPyConnection, record: SnapshotRecord, covera
         "ORDER BY snapshot_date DESC LIMIT 1",
         [date.fromisoformat(record.snapshot_date)],
     ).fetchone()
-    state = "complete" if record.complete else "**INCOMPLETE** (kept out of the metrics)"
+    state = "complete" if record.complete else f"**INCOMPLETE** ({record.incomplete_reason}; kept out of the metrics)"
     lines = [
         f"# hubcensus {record.snapshot_date}",
         "",

@@ -14,6 +14,7 @@ import duckdb
 
 import warehouse
 
+from .locking import exclusive
 from .settings import Paths
 
 
@@ -22,20 +23,21 @@ def staged(paths: Paths) -> Iterator[Path]:
     """A write session on a private copy of the warehouse, published (atomically renamed
     over it) when the session ends without error, discarded otherwise. Readers, the duckdb
     CLI included, keep the published file: they never block a writer nor see its work
-    half done, and a new connection sees the new data once the session is published."""
-    paths.home.mkdir(parents=True, exist_ok=True)
+    half done, and a new connection sees the new data once the session is published.
+    Sessions take turns: each holds the warehouse's lock file (`hubcensus.duckdb.lock`)."""
     staging = paths.warehouse.with_name(paths.warehouse.name + ".next")
-    _remove(staging)  # left by a run that died
-    if paths.warehouse.exists():
-        shutil.copyfile(paths.warehouse, staging)
-    try:
-        yield staging
-    except BaseException:
-        _remove(staging)
-        raise
-    with open(staging, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, paths.warehouse)
+    with exclusive(paths.warehouse.with_name(paths.warehouse.name + ".lock"), "the warehouse"):
+        _remove(staging)  # left by a run that died
+        try:
+            if paths.warehouse.exists():
+                shutil.copyfile(paths.warehouse, staging)
+            yield staging
+        except BaseException:
+            _remove(staging)
+            raise
+        with open(staging, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging, paths.warehouse)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 
 from flows.backfill import backfill, reclassify
@@ -71,7 +72,10 @@ def test_bad_parameters_fail_at_once(paths, tmp_path):
     (wrong / f"models-{DAY}.parquet").write_text("not parquet")
     with pytest.raises(ImportProblem, match="not a readable Parquet file"):
         backfill(start_date=DAY, end_date=DAY, import_dir=str(wrong), home=str(paths.home))
-    assert not paths.warehouse.exists()  # nothing was written
+    pl.DataFrame({"modelId": ["a/b"], "downloads": [1]}).write_parquet(wrong / f"models-{DAY}.parquet")
+    with pytest.raises(ImportProblem, match="not in the hub-stats models.parquet format, missing columns id, author"):
+        backfill(start_date=DAY, end_date=DAY, import_dir=str(wrong), home=str(paths.home))
+    assert not paths.warehouse.exists() and not paths.census.exists()  # nothing was written
 
 
 def test_reclassify_applies_a_curation_change_to_all_history(paths, history):

@@ -11,9 +11,8 @@ from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from flows.daily import daily_census
-from flows.locks import warehouse_writer
 from pipeline.simulated_hub import SimulatedHub
-from pipeline.warehouse import connect
+from pipeline.warehouse import connect, open_db, staged
 
 from .conftest import DAY
 
@@ -86,7 +85,7 @@ def test_writers_queue_for_the_warehouse(world, paths):
     waits for the slot instead of writing alongside it."""
     finished = threading.Event()
     with SimulatedHub(world, DAY) as hub:
-        with warehouse_writer():
+        with staged(paths) as db, open_db(db):
             runner = threading.Thread(target=lambda: (daily_census(home=str(paths.home), endpoint=hub.url),
                                                       finished.set()))
             runner.start()

@@ -3,15 +3,18 @@
 Run it in-process (``with SimulatedHub(world, day) as hub: hub.url``) or from the command
 line (``hubcensus fake-hub``). With ``cache_pages`` it keeps every page it has rendered
 (``warm`` renders a whole listing up front), so a benchmark measures the client, not the
-world's arithmetic. Faults are injected on demand: latency, a fixed-window rate
-limit answered with 429s and `RateLimit` headers, server errors and truncated bodies on
-chosen pages, and a token that must be presented.
+world's arithmetic. Faults are injected on demand: latency, a fixed-window rate limit
+answered with 429s and `RateLimit` headers, and on chosen pages server errors, truncated
+bodies, slow answers, reset connections, empty pages, links back to an earlier page, a
+listing cut short, items of the test's choosing; and a token that must be presented.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import socket
+import struct
 import threading
 import time
 from collections import Counter, deque
@@ -34,14 +37,26 @@ EXPANDABLE = frozenset(
 
 @dataclass
 class Fault:
-    """Spoil `count` matching requests: answer with `status`, or (kind "truncate") a 200
-    whose JSON body is cut in half, or (kind "bad_items") a page whose first items are
-    malformed (no id, a counter that is not a number, a date in another format)."""
+    """Spoil `count` matching requests. Kinds:
+    - "status": answer with `status` (and `Retry-After: retry_after` when set);
+    - "truncate": a 200 whose JSON body is cut in half;
+    - "bad_items": a page whose first items are malformed (no id, a counter that is not a
+      number, a date in another format);
+    - "items": the page's items replaced by `items` (served as JSON, whatever they hold);
+    - "slow": the answer held back `seconds` (beyond a client's timeout);
+    - "reset": the connection reset (TCP RST) instead of an answer;
+    - "empty": an empty page that still links to the next one;
+    - "loop": the page, linking back to page `to_page` instead of the next one;
+    - "cutoff": the page, with no link: the listing ends there."""
 
-    kind: str = "status"  # "status", "truncate" or "bad_items"
+    kind: str = "status"
     status: int = 503
     count: int = 1
     page: int | None = None  # 1-based listing page; None matches any request
+    retry_after: int | None = None
+    items: list | None = None
+    seconds: float = 0.0
+    to_page: int = 1
 
 
 class SimulatedHub:
@@ -70,6 +85,7 @@ class SimulatedHub:
         self.stats: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._window = (0, 0)  # (window number, requests in it)
+        self._cursors: dict[int, str] = {}  # page number -> the cursor that fetches it
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -133,7 +149,8 @@ class SimulatedHub:
             return False, headers
         return True, headers
 
-    def respond(self, method: str, path_and_query: str, headers) -> tuple[int, dict[str, str], bytes]:
+    def respond(self, method: str, path_and_query: str, headers) -> tuple[int, dict[str, str], bytes] | None:
+        """(status, headers, body), or None to reset the connection."""
         parts = urlsplit(path_and_query)
         self.stats["requests"] += 1
         self.stats["listing requests"] += parts.path == "/api/models"
@@ -158,14 +175,30 @@ class SimulatedHub:
         except ValueError as err:
             return _error(400, str(err), out)
         fault = self._take_fault(page)
-        if fault and fault.kind == "status":
-            self.stats[str(fault.status)] += 1
+        kind = fault.kind if fault else None
+        if kind:
+            self.stats[{"status": str(fault.status), "truncate": "truncated"}.get(kind, kind)] += 1
+        if kind == "status":
+            if fault.retry_after is not None:
+                out["Retry-After"] = str(fault.retry_after)
             return _error(fault.status, "simulated server error", out)
-        if fault and fault.kind == "bad_items":
-            self.stats["bad_items"] += 1
+        if kind == "slow":
+            time.sleep(fault.seconds)
+        if kind == "reset":
+            return None
+        if kind == "bad_items":
             body = json.dumps(_spoil(json.loads(body)), separators=(",", ":")).encode()
-        if fault and fault.kind == "truncate":
-            self.stats["truncated"] += 1
+        if kind == "items":
+            body = json.dumps(fault.items, separators=(",", ":")).encode()
+        if kind == "empty":
+            body = b"[]"
+        if kind == "cutoff":
+            next_query = None
+        if kind == "loop":
+            next_query = [(k, v) for k, v in query if k != "cursor"]
+            if fault.to_page > 1:
+                next_query.append(("cursor", self._cursors[fault.to_page]))
+        if kind == "truncate":
             body = body[: len(body) // 2]
         if next_query is not None:
             host = headers.get("Host") or urlsplit(self.url).netloc
@@ -249,6 +282,7 @@ class SimulatedHub:
         if i < 0:
             return items, None, page
         cursor = base64.urlsafe_b64encode(json.dumps({"$or": "createdAt", "i": i, "p": page + 1}).encode()).decode()
+        self._cursors[page + 1] = cursor
         next_query = [(k, v) for k, v in query if k != "cursor"] + [("cursor", cursor)]
         return items, next_query, page
 
@@ -276,14 +310,23 @@ def _handler_for(hub: SimulatedHub):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):  # noqa: N802 - the stdlib's name
-            status, headers, body = hub.respond("GET", self.path, self.headers)
+            answer = hub.respond("GET", self.path, self.headers)
+            if answer is None:  # close with SO_LINGER 0: the client sees a reset, not an EOF
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
+            status, headers, body = answer
             self.log_request(status)
-            self.send_response_only(status)  # no Date of the local clock: the Hub's is in `headers`
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response_only(status)  # no Date of the local clock: the Hub's is in `headers`
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # a client that timed out before a slow answer
 
         def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
             pass  # quiet: tests and benchmarks make thousands of requests
