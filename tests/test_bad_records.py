@@ -11,7 +11,6 @@ import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
