@@ -48,17 +48,9 @@ SELECT s.namespace || '/model-' || s.i, s.namespace, NULL, s.created_at, false, 
        (hash(s.i, 9) % 70)::BIGINT * 1000000000, NULL, getvariable('first_day'), getvariable('first_day')
 FROM synthetic s LEFT JOIN synthetic p ON p.i = s.parent;
 """
-# One census per day: each listed model's all-time counter, its rate times its age plus a
-# little that grows faster, so every model downloads a different amount every day.
-DAY_SQL = """
-INSERT INTO snapshots VALUES (getvariable('day'), getvariable('day'), getvariable('day'), 'synthetic',
-    0, 0, 0, 0, true, now());
-INSERT INTO model_stats
-SELECT getvariable('day'), m.model_id, NULL, s.rate * age + (age * age) // 50, NULL, NULL
-FROM synthetic s JOIN models m ON m.model_id = s.namespace || '/model-' || s.i,
-     LATERAL (SELECT datediff('day', s.created_at, getvariable('day')::TIMESTAMPTZ) AS age)
-WHERE s.created_at < getvariable('day')::TIMESTAMPTZ;
-"""
+# One census per day from `first_day` for `days` days: each listed model's all-time counter,
+# its rate times its age plus a little that grows faster, so every model downloads a
+# different amount every day.
 HISTORY_SQL = """
 INSERT INTO snapshots
 SELECT d, d, d, 'synthetic', 0, 0, 0, 0, true, now()
@@ -123,9 +115,10 @@ def main() -> None:
         figures["copy_warehouse_s"] = time.monotonic() - started
         with open_db(db) as con:
             con.execute("CREATE TEMP VIEW synthetic AS FROM synthetic_models")
-            con.execute("SET VARIABLE day = ?", [new_day])
+            con.execute("SET VARIABLE first_day = ?", [new_day])
+            con.execute("SET VARIABLE days = 1")
             load_started = time.monotonic()
-            con.execute(DAY_SQL)
+            con.execute(HISTORY_SQL)
             figures["load_day_s"] = time.monotonic() - load_started
             refresh_started = time.monotonic()
             refresh_metrics(con, new_day)

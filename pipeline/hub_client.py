@@ -151,16 +151,15 @@ class HubLister:
 
 def _server_asked_wait(response: httpx2.Response) -> float | None:
     """Seconds the server asked us to wait (`RateLimit` at r=0, else `Retry-After`)."""
-    info = parse_ratelimit_headers(response.headers)
-    if info is not None and info.remaining == 0:
-        return min(MAX_SERVER_WAIT, info.reset_in_seconds + RESET_MARGIN)
+    if wait := _pace(response):
+        return wait
     retry_after = response.headers.get("Retry-After", "")
     return min(MAX_SERVER_WAIT, float(retry_after)) if retry_after.isdigit() else None
 
 
 def _pace(response: httpx2.Response) -> float:
-    """After a good page: when the window's budget is spent, wait for it to reset rather
-    than collect a 429."""
+    """Seconds until the window resets when a response says its budget is spent (r=0), else
+    0: after a good page, the next request waits that long rather than collect a 429."""
     info = parse_ratelimit_headers(response.headers)
     if info is not None and info.remaining == 0:
         return min(MAX_SERVER_WAIT, info.reset_in_seconds + RESET_MARGIN)
