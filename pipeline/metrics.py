@@ -13,8 +13,10 @@ EVERYTHING = date(1, 1, 1)
 
 def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None) -> date:
     """Recompute what a new or replaced census of `changed` affects (everything when None):
-    daily downloads from the census before it on, then every share table. One transaction.
-    Returns the first day recomputed."""
+    daily downloads from the census before it on, then the share tables from that day on,
+    or from further back for models whose credits changed since the last refresh
+    (load/credited_models.sql). One transaction. Returns the first day of daily downloads
+    recomputed."""
     if changed is None:
         from_day = EVERYTHING
     else:

@@ -40,11 +40,17 @@ def staged(paths: Paths) -> Iterator[Path]:
         os.replace(staging, paths.warehouse)
 
 
+# DuckDB's own cap on what a write session holds in memory (its default is 80% of the
+# machine's): beyond it, joins, sorts and windows spill to `<warehouse>.tmp/` beside the file.
+# 4 GiB leaves room under the 6 GiB a refresh may take for the Python process around it.
+MEMORY_LIMIT = "4GiB"
+
+
 @contextmanager
 def open_db(path: Path):
     """A writable connection to a warehouse file, its schema applied; checkpointed on close
     so the file stands alone (no write-ahead log) when it is published."""
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
     try:
         for name in warehouse.SCHEMA_FILES:
             con.execute(warehouse.sql(name))

@@ -1,22 +1,24 @@
--- Rebuild family_derivative_share from daily_downloads and the current attribution.
-DELETE FROM family_derivative_share;
+-- Recompute family_derivative_share for the windows ending from getvariable('marts_from') on,
+-- from the family segments of segment_daily.
+DELETE FROM family_derivative_share WHERE day >= getvariable('marts_from');
+
+CREATE OR REPLACE TEMP VIEW windowed_input AS
+SELECT day, {'excluding_spikes': excluding_spikes, 'part': part} AS grp, segment AS unit, downloads
+FROM (
+    SELECT day, excluding_spikes, segment, 'all' AS part, downloads
+    FROM segment_daily WHERE dimension = 'family' AND cohort = 'all'
+    UNION ALL
+    SELECT day, excluding_spikes, segment, 'derivative', derivative_downloads
+    FROM segment_daily WHERE dimension = 'family' AND cohort = 'all'
+)
+WHERE day > getvariable('marts_from') - 365;
 
 INSERT INTO family_derivative_share
-WITH family_daily AS (
-    SELECT d.day, d.excluding_spikes, a.origin_model_id AS family,
-           sum(d.downloads * a.origin_weight) AS downloads,
-           coalesce(sum(d.downloads * a.origin_weight) FILTER (WHERE a.model_id <> a.origin_model_id), 0)
-               AS derivative_downloads
-    FROM cohort_downloads d
-    JOIN model_attribution a USING (model_id)
-    WHERE d.cohort = 'all'
-    GROUP BY ALL
-),
-summed AS (
-    SELECT w.day, w.window_days, f.excluding_spikes, f.family,
-           sum(f.downloads) AS downloads, sum(f.derivative_downloads) AS derivative_downloads
-    FROM trailing_windows w
-    JOIN family_daily f ON f.day BETWEEN w.first_day AND w.day
+WITH summed AS (
+    SELECT day, window_days, grp.excluding_spikes, unit AS family,
+           sum(downloads) FILTER (WHERE grp.part = 'all') AS downloads,
+           coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0) AS derivative_downloads
+    FROM trailing_sums('windowed_input')
     GROUP BY ALL
 )
 SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloads,
@@ -24,3 +26,5 @@ SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloa
        row_number() OVER (PARTITION BY day, window_days, excluding_spikes ORDER BY downloads DESC, family) AS rank
 FROM summed
 QUALIFY rank <= 100;
+
+DROP VIEW windowed_input;

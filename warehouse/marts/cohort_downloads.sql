@@ -23,12 +23,3 @@ COMMENT ON COLUMN cohort_downloads.model_id IS 'The model.';
 COMMENT ON COLUMN cohort_downloads.cohort IS 'all or new.';
 COMMENT ON COLUMN cohort_downloads.excluding_spikes IS 'false for every row; true rows leave spike days out.';
 COMMENT ON COLUMN cohort_downloads.downloads IS 'The day''s downloads (daily_downloads.downloads).';
-
-CREATE OR REPLACE VIEW trailing_windows AS
-SELECT day, window_days, day - (window_days - 1) AS first_day
-FROM (SELECT DISTINCT day FROM daily_downloads WHERE downloads > 0)
-CROSS JOIN (SELECT unnest([1, 7, 30, 365]) AS window_days);
-COMMENT ON VIEW trailing_windows IS 'The windows every share table is computed over: each day with downloads, and the 1, 7, 30 and 365 days ending on it.';
-COMMENT ON COLUMN trailing_windows.day IS 'Last day of the window.';
-COMMENT ON COLUMN trailing_windows.window_days IS 'Its length in days.';
-COMMENT ON COLUMN trailing_windows.first_day IS 'Its first day: day - window_days + 1.';

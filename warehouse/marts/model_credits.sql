@@ -1,0 +1,52 @@
+-- How each model's downloads are credited in the share tables: one definition, read by every
+-- daily table's load and by the refresh, which recomputes a model's history when its
+-- credits change (pipeline/metrics.py).
+CREATE OR REPLACE VIEW model_credits AS
+WITH attributed AS (
+    SELECT
+        a.*,
+        size_class(coalesce(m.params_total, root.params_total)) AS size,
+        m.pipeline_tag,
+        m.license
+    FROM model_attribution a
+    JOIN models m USING (model_id)
+    LEFT JOIN models root ON root.model_id = a.origin_model_id
+),
+one_unit AS (
+    SELECT model_id, origin_model_id, origin_weight, used_by, dimension, unit
+    FROM attributed,
+         LATERAL (VALUES
+             ('segment', 'family', origin_model_id),
+             ('segment', 'origin_organisation', coalesce(origin_organisation, 'unknown')),
+             ('segment', 'origin_parent', coalesce(origin_parent, 'unknown')),
+             ('segment', 'size', size),
+             ('segment', 'task', coalesce(pipeline_tag, 'unknown')),
+             ('segment', 'license', coalesce(license, 'unknown')),
+             ('concentration', 'uploader_organisation', coalesce(uploader_parent, uploader_namespace)),
+             ('concentration', 'origin_organisation', coalesce(origin_parent, origin_namespace))
+         ) AS v(used_by, dimension, unit)
+),
+-- a bucket of several countries (a;b) splits its part equally among them
+split AS (
+    SELECT model_id, origin_model_id, origin_weight, used_by, dimension, string_split(buckets, ';') AS units
+    FROM attributed,
+         LATERAL (VALUES
+             ('country', 'uploader', uploader_category),
+             ('country', 'origin', coalesce(origin_country, 'unknown')),
+             ('concentration', 'uploader_country', CASE WHEN uploader_category = uploader_country THEN uploader_country END),
+             ('concentration', 'origin_country', origin_country)
+         ) AS v(used_by, dimension, buckets)
+    WHERE buckets IS NOT NULL
+)
+SELECT model_id, used_by, dimension, unit, origin_weight AS weight, model_id <> origin_model_id AS derivative
+FROM one_unit
+UNION ALL
+SELECT model_id, used_by, dimension, unit, origin_weight / len(units), model_id <> origin_model_id
+FROM split, unnest(units) AS u(unit);
+COMMENT ON VIEW model_credits IS 'What each model''s downloads count towards: one row per model, root and unit of each dimension of country_daily (used_by country), segment_daily (segment) and concentration (concentration; the model level is the model itself). Sum downloads x weight.';
+COMMENT ON COLUMN model_credits.model_id IS 'The model (models.model_id).';
+COMMENT ON COLUMN model_credits.used_by IS 'country (country_daily), segment (segment_daily) or concentration (concentration_daily).';
+COMMENT ON COLUMN model_credits.dimension IS 'country: uploader or origin; segment: family, origin_organisation, origin_parent, size, task or license; concentration: uploader_organisation, uploader_country, origin_organisation or origin_country.';
+COMMENT ON COLUMN model_credits.unit IS 'The country bucket, segment or organisation credited.';
+COMMENT ON COLUMN model_credits.weight IS 'The share of the model credited: origin_weight, divided equally among the countries of a several-country bucket.';
+COMMENT ON COLUMN model_credits.derivative IS 'True when the model is not its own root (it declares a parent): its downloads are derivative downloads of its family.';
