@@ -1,9 +1,4 @@
 -- Recompute country_daily from getvariable('marts_from') on.
 DELETE FROM country_daily WHERE day >= getvariable('marts_from');
-
 INSERT INTO country_daily
-SELECT d.day, c.dimension, d.cohort, d.excluding_spikes, c.unit, sum(d.downloads * c.weight)
-FROM cohort_downloads d
-JOIN model_credits c USING (model_id)
-WHERE c.used_by = 'country' AND d.day >= getvariable('marts_from')
-GROUP BY ALL;
+SELECT day, dimension, cohort, excluding_spikes, unit, downloads FROM credited_daily('country');
