@@ -43,6 +43,8 @@ def staged(paths: Paths) -> Iterator[Path]:
 # DuckDB's own cap on what a write session holds in memory (its default is 80% of the
 # machine's): beyond it, joins, sorts and windows spill to `<warehouse>.tmp/` beside the file.
 # 4 GiB leaves room under the 6 GiB a refresh may take for the Python process around it.
+# Without insertion order (no table here relies on it) an INSERT ... SELECT need not hold
+# its whole result to keep it in order: the 20,000 x 365 rebuild ran out of memory with it.
 MEMORY_LIMIT = "4GiB"
 
 
