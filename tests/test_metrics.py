@@ -186,9 +186,8 @@ def test_a_full_rebuild_equals_the_incremental_result(warehouse):
         assert before[table] == rows_to_compare(warehouse, table), table
 
 
-
 def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
-    """A daily refresh after old models change country, family and licence: equal to a full
+    """A daily refresh after an old model changes country and licence: equal to a full
     rebuild, though only the newest census was added."""
     main = warehouse.execute("SELECT current_database()").fetchone()[0]
     warehouse.execute("ATTACH ':memory:' AS scratch")
