@@ -1,1 +1,11 @@
 """The benchmark suite of issue 7: `python -m benchmarks --scale 1` (BENCHMARKS.md)."""
+
+from pathlib import Path
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory. Not `getrusage`'s ru_maxrss: Linux carries that
+    over from the parent through fork and exec, so a client started by the benchmark holding
+    a 2.5M-model Hub in memory would report the Hub's size as its own."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) * 1024

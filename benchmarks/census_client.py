@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 from huggingface_hub import HfApi
 
+from benchmarks import peak_rss_bytes
 from pipeline.census import run_census
 from pipeline.hub_client import EXPAND
 from pipeline.settings import Paths
@@ -59,7 +60,7 @@ def main() -> None:
     before, started = _cpu_seconds(), time.monotonic()
     models = {"hubcensus": hubcensus, "peer": peer}[which](endpoint, folder, limit)
     print(json.dumps({"cpu_seconds": _cpu_seconds() - before, "wall_seconds": time.monotonic() - started,
-                      "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                      "peak_rss_bytes": peak_rss_bytes(),
                       "models": models}))
 
 

@@ -5,13 +5,13 @@
 A history of round(2.5M x SCALE) models over DAYS days (365 in the issue) is generated straight into the
 warehouse's tables (the census and HTTP are benchmarks 1-3), then timed with the pipeline's
 own code: a full metric rebuild, one more day loaded and refreshed (with the write
-session's copy of the warehouse file), and the two headline queries. Prints one JSON line.
+session's copy of the warehouse file), each with the seconds of every metric load file,
+and the two headline queries. Prints one JSON line.
 """
 
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import statistics
 import sys
@@ -19,6 +19,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from benchmarks import peak_rss_bytes
 from pipeline.attribution import classify
 from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
@@ -102,8 +103,10 @@ def main() -> None:
         classify(con, folder)
         figures["classify_s"] = time.monotonic() - started
         started = time.monotonic()
-        refresh_metrics(con)
+        steps: dict[str, float] = {}
+        refresh_metrics(con, seconds=steps)
         figures["full_rebuild_s"] = time.monotonic() - started
+        figures.update(_per_step("full_rebuild", steps))
         figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
     figures["warehouse_bytes"] = paths.warehouse.stat().st_size
@@ -120,17 +123,23 @@ def main() -> None:
             load_started = time.monotonic()
             con.execute(HISTORY_SQL)
             figures["load_day_s"] = time.monotonic() - load_started
-            refresh_started = time.monotonic()
-            refresh_metrics(con, new_day)
+            refresh_started, steps = time.monotonic(), {}
+            refresh_metrics(con, new_day, seconds=steps)
             figures["refresh_one_day_s"] = time.monotonic() - refresh_started
+            figures.update(_per_step("refresh_one_day", steps))
     figures["add_day_total_s"] = time.monotonic() - started
 
     with connect(paths, read_only=True) as con:
         figures["headline_query_ms"] = _median_ms(con, HEADLINE_QUERY, new_day)
         figures["headline_rows"] = len(con.execute(HEADLINE_QUERY, [new_day - timedelta(days=1)]).fetchall())
         figures["monthly_query_ms"] = _median_ms(con, MONTHLY_QUERY, new_day)
-    figures["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_rss_mib"] = peak_rss_bytes() / 2**20
     print(json.dumps(figures))
+
+
+def _per_step(prefix: str, seconds: dict[str, float]) -> dict[str, float]:
+    """Each metric load file's seconds, as `<prefix>:<file>_s` (load/ and .sql left out)."""
+    return {f"{prefix}:{name.removeprefix('load/').removesuffix('.sql')}_s": s for name, s in seconds.items()}
 
 
 def _median_ms(con, query: str, day: date, runs: int = 5) -> float:

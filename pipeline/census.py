@@ -15,8 +15,10 @@ import json
 import logging
 import os
 import shutil
+import sys
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -109,33 +111,83 @@ def run_census(
         log.info("resuming the census of %s after page %d", day, checkpoint.pages)
         _discard_pages_after(work, checkpoint.pages)
         checkpoint.retries += first.retries
-        pending: Page | None = None
+        in_hand = None  # a resumed crawl goes on from its checkpoint, not from the date probe
     else:
         start_work(work)
         stamp = first.hub_time.isoformat()
         checkpoint = Checkpoint(day, endpoint, started_at=stamp, finished_at=stamp, next_url=start_url)
-        pending = first
+        in_hand = first
     fetched = _fetched_urls(work, checkpoint.pages)
-    # The next page is fetched while this one is parsed and written: a census under a
-    # rate limit or a slow link then runs at the Hub's pace, not the Hub's plus ours.
-    prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+    lookahead = Lookahead(lister, fetched, in_hand)
     try:
-        fetching = None if pending else prefetch.submit(lister.fetch, checkpoint.next_url, checkpoint.pages + 1)
         while checkpoint.next_url is not None:
             number = checkpoint.pages + 1
-            page = pending or fetching.result()
-            pending = None
+            page = lookahead.take(checkpoint.next_url, number)
             fetched[page.url] = number
             if page.next_url in fetched:  # following it would list the same models again, forever
                 raise HubError(f"listing page {number} links back to page {fetched[page.next_url]}: "
                                f"the Hub's cursor loops ({page.next_url})")
-            fetching = page.next_url and prefetch.submit(lister.fetch, page.next_url, number + 1)
+            if page.next_url:
+                lookahead.request(page.next_url, number + 1)
             commit_page(work, checkpoint, page, number)
             if on_page:
                 on_page(checkpoint)
     finally:
-        prefetch.shutdown(wait=False, cancel_futures=True)  # a failed run does not wait for the next page
+        lookahead.close()
     return finalize(paths, work, checkpoint, complete=True)
+
+
+class Lookahead:
+    """The listing pages requested ahead of the one being written, by URL.
+
+    A page's request goes out as soon as the page before it has sent its headers (its `Link`
+    names the next page), while that page's body is still arriving and the page before is
+    being written: under a rate limit or a slow Hub, only the Hub's latency is serial. At
+    most `DEPTH` pages beyond the one being written are requested, so memory stays bounded
+    when writing is the slower side. A URL already written is never requested again (the
+    crawl stops on such a loop)."""
+
+    DEPTH = 2
+    # While the main thread parses and writes a page (Python code holding the GIL), a page's
+    # headers wait for the GIL before the next request can go: up to the interpreter's switch
+    # interval, 5 ms by default, added to every page of a latency-bound crawl. 1 ms instead.
+    SWITCH_INTERVAL = 0.001
+
+    def __init__(self, lister: HubLister, written: dict[str, int], fetched: Page | None = None):
+        self._lister = lister
+        self._written = written
+        self._requested: dict[str, Future[Page]] = {}
+        if fetched:  # a page already in hand
+            self._requested[fetched.url] = Future()
+            self._requested[fetched.url].set_result(fetched)
+        self._taking = 0  # the number of the page being taken (and then written)
+        self._lock = threading.Lock()
+        self._closed = False
+        self._pool = ThreadPoolExecutor(max_workers=self.DEPTH, thread_name_prefix="lookahead")
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(self.SWITCH_INTERVAL)
+
+    def request(self, url: str, number: int) -> None:
+        with self._lock:
+            if self._closed or url in self._requested or url in self._written or number > self._taking + self.DEPTH:
+                return
+            self._requested[url] = self._pool.submit(
+                self._lister.fetch, url, number, lambda next_url: self.request(next_url, number + 1))
+
+    def take(self, url: str, number: int) -> Page:
+        """Page `number`, at `url`: requested now if it was not already."""
+        self._taking = number
+        self.request(url, number)
+        with self._lock:
+            fetching = self._requested.pop(url)
+        return fetching.result()
+
+    def close(self) -> None:
+        """Stop requesting; a failed crawl does not wait for the pages in flight."""
+        with self._lock:
+            self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        sys.setswitchinterval(self._switch_interval)
 
 
 def start_work(work: Path) -> None:
@@ -206,14 +258,7 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
     staging = target.with_name(target.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    pages = sorted((work / "pages").glob("*.parquet"))
-    # Keyset paging on createdAt never repeats an id, but a crawl that the Hub re-sorted
-    # under us might: keep each model's first row, in crawl order.
-    (
-        pl.scan_parquet(pages)
-        .unique(subset="model_id", keep="first", maintain_order=True)
-        .sink_parquet(staging / "models.parquet", compression="zstd")
-    )
+    compact(sorted((work / "pages").glob("*.parquet")), staging / "models.parquet")
     quarantined = sorted((work / "quarantine").glob("*.parquet"))
     bad = pa.concat_tables([pq.read_table(p, schema=QUARANTINE_SCHEMA) for p in quarantined]) if quarantined \
         else QUARANTINE_SCHEMA.empty_table()
@@ -244,6 +289,17 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
     shutil.rmtree(replaced, ignore_errors=True)
     shutil.rmtree(work)
     return record
+
+
+def compact(pages: list[Path], target: Path) -> None:
+    """The pages as one zstd Parquet file, in crawl order, keeping each model's first row:
+    keyset paging on createdAt never repeats an id, but a crawl that the Hub re-sorted under
+    us might. Streamed: it holds the ids, not the rows (BENCHMARKS.md: 231 MiB for 1M models)."""
+    (
+        pl.scan_parquet(pages)
+        .unique(subset="model_id", keep="first", maintain_order=True)
+        .sink_parquet(target, compression="zstd")
+    )
 
 
 def _shrunk(paths: Paths, day: str, models: int) -> str | None:

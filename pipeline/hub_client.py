@@ -97,56 +97,65 @@ class HubLister:
         self.timeout = timeout
         self.sleep = sleep
         self._headers = build_hf_headers(library_name="hubcensus", library_version=version("hubcensus"))
-        self._pause = 0.0  # what the last response's `RateLimit` asks us to wait
+        # No request before this (monotonic clock): set when a response's `RateLimit` says
+        # the window's budget is spent. Read by every fetching thread.
+        self._not_before = 0.0
 
-    def fetch(self, url: str, page_number: int) -> Page:
-        if self._pause:
-            log.info("rate limit budget spent: waiting %.1fs", self._pause)
-            self.sleep(self._pause)
-            self._pause = 0.0
+    def fetch(self, url: str, page_number: int, on_next: Callable[[str], None] | None = None) -> Page:
+        """The page at `url`. `on_next` is called with the next page's URL as soon as this
+        page's headers name it, before its body has arrived (again on a retry), so that the
+        next request need not wait for this body."""
         wait = self.base_wait
         for attempt in range(1, self.max_attempts + 1):
+            if (pause := self._not_before - time.monotonic()) > 0:
+                log.info("rate limit budget spent: waiting %.1fs", pause)
+                self.sleep(pause)
             try:
-                response = get_session().get(url, headers=self._headers, timeout=self.timeout)
+                with get_session().stream("GET", url, headers=self._headers, timeout=self.timeout) as response:
+                    outcome = self._read(response, url, page_number, attempt, on_next)
             except RETRY_EXCEPTIONS as err:
-                problem, pause = f"{type(err).__name__}: {err}", None
-            else:
-                if response.status_code in RETRY_STATUSES:
-                    problem, pause = f"HTTP {response.status_code}", _server_asked_wait(response)
-                else:
-                    try:
-                        hf_raise_for_status(response)
-                    except HfHubHTTPError as err:
-                        hint = " (check HF_TOKEN)" if response.status_code in (401, 403) else ""
-                        said = err.server_message or response.reason_phrase
-                        raise HubRefused(
-                            f"the Hub refused listing page {page_number} with HTTP {response.status_code}{hint}: {said}"
-                        ) from None
-                    try:
-                        items = decode_page(response.content)
-                        # The Hub never sends one: following its link would silently leave
-                        # out the models this page should have held.
-                        if not items and "next" in response.links:
-                            raise ValueError("an empty page that links to a next one")
-                    except ValueError as err:
-                        problem, pause = f"malformed page body ({err})", None
-                    else:
-                        self._pause = _pace(response)
-                        return Page(
-                            url=url,
-                            items=items,
-                            next_url=response.links.get("next", {}).get("url"),
-                            hub_time=_hub_time(response),
-                            retries=attempt - 1,
-                        )
+                outcome = f"{type(err).__name__}: {err}", None
+            if isinstance(outcome, Page):
+                return outcome
+            problem, server_wait = outcome
             if attempt == self.max_attempts:
                 break
-            delay = pause if pause is not None else wait
+            delay = server_wait if server_wait is not None else wait
             log.warning("listing page %d: %s; retry %d/%d in %.1fs", page_number, problem, attempt,
                         self.max_attempts - 1, delay)
             self.sleep(delay)
             wait = min(self.max_wait, wait * 2)
         raise HubError(f"listing page {page_number} failed {self.max_attempts} times, last with {problem}: {url}")
+
+    def _read(self, response: httpx2.Response, url: str, page_number: int, attempt: int,
+              on_next: Callable[[str], None] | None) -> Page | tuple[str, float | None]:
+        """The page, or (what went wrong, the wait the server asked for) when it is worth retrying."""
+        if response.status_code in RETRY_STATUSES:
+            return f"HTTP {response.status_code}", _server_asked_wait(response)
+        if not response.is_success:
+            response.read()
+            try:
+                hf_raise_for_status(response)
+            except HfHubHTTPError as err:
+                hint = " (check HF_TOKEN)" if response.status_code in (401, 403) else ""
+                said = err.server_message or response.reason_phrase
+                raise HubRefused(
+                    f"the Hub refused listing page {page_number} with HTTP {response.status_code}{hint}: {said}"
+                ) from None
+        # before `on_next`, so that the next request honours it
+        self._not_before = max(self._not_before, time.monotonic() + _pace(response))
+        next_url = response.links.get("next", {}).get("url")
+        if next_url and on_next:
+            on_next(next_url)
+        try:
+            items = decode_page(response.read())
+            # The Hub never sends one: following its link would silently leave out the
+            # models this page should have held.
+            if not items and next_url:
+                raise ValueError("an empty page that links to a next one")
+        except ValueError as err:
+            return f"malformed page body ({err})", None
+        return Page(url=url, items=items, next_url=next_url, hub_time=_hub_time(response), retries=attempt - 1)
 
 
 def _server_asked_wait(response: httpx2.Response) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import duckdb
@@ -11,12 +12,13 @@ import warehouse
 EVERYTHING = date(1, 1, 1)
 
 
-def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None) -> date:
+def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
+                    seconds: dict[str, float] | None = None) -> date:
     """Recompute what a new or replaced census of `changed` affects (everything when None):
     daily downloads from the census before it on, then the share tables from that day on,
     or from further back for models whose credits changed since the last refresh
     (load/credited_models.sql). One transaction. Returns the first day of daily downloads
-    recomputed."""
+    recomputed; `seconds`, when given, gets each load file's time (BENCHMARKS.md)."""
     if changed is None:
         from_day = EVERYTHING
     else:
@@ -28,7 +30,10 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None)
     con.begin()
     try:
         for name in warehouse.METRIC_FILES:
+            started = time.monotonic()
             con.execute(warehouse.sql(name))
+            if seconds is not None:
+                seconds[name] = time.monotonic() - started
         con.commit()
     except BaseException:
         con.rollback()

@@ -1,14 +1,16 @@
 """The census against the simulated Hub, through the real huggingface_hub HTTP client."""
 
 import json
+import time
 from datetime import date
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from huggingface_hub import HfApi
 
-from pipeline.census import Checkpoint, run_census
+from pipeline.census import Checkpoint, Lookahead, compact, run_census
 from pipeline.hub_client import EXPAND, HubError, HubLister
 from pipeline.simulated_hub import Fault, SimulatedHub
 from pipeline.warehouse import connect, load_census
@@ -192,3 +194,26 @@ def test_pages_stream_to_parquet_one_file_each(hub, paths, lister):
         sorted(p.name for p in (paths.in_progress / cp.snapshot_date / "pages").iterdir())))
     assert seen[2] == ["0000001.parquet", "0000002.parquet", "0000003.parquet"]
     assert pq.ParquetFile(paths.census_day(DAY.isoformat()) / "models.parquet").metadata.num_rows > 0
+
+
+def test_pages_are_requested_ahead_of_the_one_written_but_never_more_than_two(world, hub, paths, lister):
+    served_ahead = []
+
+    def slow_writer(checkpoint):
+        time.sleep(0.05)  # the Hub answers faster than pages are written
+        served_ahead.append(hub.stats["pages"] - checkpoint.pages)
+
+    record = run_census(paths, hub.url, lister=lister, on_page=slow_writer)
+    assert Lookahead.DEPTH == 2 and max(served_ahead) == 2  # memory stays at a few pages
+    assert served_ahead[-1] == 0 and hub.stats["pages"] == record.pages  # no page fetched twice
+    assert census_frame(paths).height == census_truth(world, DAY).height
+
+
+def test_compaction_keeps_each_models_first_row_in_crawl_order(tmp_path):
+    pages = []
+    for number, ids in enumerate([["a", "b", "c"], ["d", "b", "e"], ["a", "f"]], start=1):
+        pages.append(tmp_path / f"{number:07d}.parquet")
+        pq.write_table(pa.table({"model_id": ids, "page": [number] * len(ids)}), pages[-1])
+    compact(pages, tmp_path / "models.parquet")
+    assert pl.read_parquet(tmp_path / "models.parquet").rows() == [
+        ("a", 1), ("b", 1), ("c", 1), ("d", 2), ("e", 2), ("f", 3)]

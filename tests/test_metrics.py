@@ -7,6 +7,7 @@ from functools import cache
 
 import pytest
 
+from benchmarks.metrics import FIRST_DAY, HISTORY_SQL, MODELS_SQL
 from pipeline.attribution import classify
 from pipeline.census import run_census
 from pipeline.hub_client import HubLister
@@ -20,6 +21,7 @@ from pipeline.warehouse import connect, load_census
 START = date(2026, 1, 1)
 SKIPPED = {5, 12, 13, 20}  # no census on these days: their downloads are estimated
 CENSUSES = [START + timedelta(days=k) for k in range(35) if k not in SKIPPED]
+MOVED = []  # the censuses whose refresh moved the kept model sums by a day (load/concentration.sql)
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,8 @@ def warehouse(world, tmp_path_factory):
             load_census(con, paths.census_day(record.snapshot_date), day)
             classify(con, paths.home)
             refresh_metrics(con, day)  # incremental: one interval a day
+            if con.execute("SELECT getvariable('sums_move')").fetchone()[0]:
+                MOVED.append(day)
     with connect(paths) as con:
         yield con
 
@@ -177,8 +181,12 @@ def rows_to_compare(con, table):
 
 
 def test_a_full_rebuild_equals_the_incremental_result(warehouse):
-    """The daily refreshes summed each day's windows directly; a rebuild runs window functions
-    over the whole history (marts/trailing_sums.sql): the same tables."""
+    """The daily refreshes summed each day's windows directly, or moved the kept model sums; a
+    rebuild runs window functions over the whole history (marts/trailing_sums.sql): the same
+    tables."""
+    # every daily refresh moved them but the first two (no downloads, then no kept sums yet),
+    # across the skipped days too
+    assert MOVED == CENSUSES[2:]
     before = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("daily_downloads", *SHARE_TABLES)}
     refresh_metrics(warehouse)
     assert before["daily_downloads"] == warehouse.execute("SELECT * FROM daily_downloads ORDER BY ALL").fetchall()
@@ -484,3 +492,30 @@ def test_relative_adoption_equals_the_truth(world, warehouse):
                       downloads / baseline if baseline else None))
     got = set(warehouse.execute("SELECT * FROM relative_adoption").fetchall())
     assert len(expected) > 100 and got == expected
+
+
+def test_moved_model_sums_equal_a_rebuild_when_days_leave_the_year(tmp_path):
+    """The 35-day history above never drops a day out of a 365-day window. Here a 400-day
+    synthetic one does (the metrics benchmark's generator, 100 models): two days added as
+    daily refreshes, moving the kept model sums, then a rebuild that sums them again."""
+    paths = Paths(home=tmp_path)
+    last = FIRST_DAY + timedelta(days=400)
+    with connect(paths) as con:
+        classify(con, tmp_path)  # the shipped registry, which the generator draws namespaces from
+        con.execute("SET VARIABLE models = 100")
+        con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
+        con.execute("SET VARIABLE days = 400")
+        con.execute(MODELS_SQL)
+        con.execute(HISTORY_SQL)
+        classify(con, tmp_path)
+        refresh_metrics(con)
+        con.execute("SET VARIABLE days = 1")
+        for day in (last, last + timedelta(days=1)):
+            con.execute("SET VARIABLE first_day = ?", [day])
+            con.execute(HISTORY_SQL)
+            refresh_metrics(con, day)
+            assert con.execute("SELECT getvariable('sums_move')").fetchone()[0]
+        moved = rows_to_compare(con, "concentration")
+        assert con.execute("SELECT count(*) FROM model_window_sums WHERE window_days = 365").fetchone()[0] > 100
+        refresh_metrics(con)
+        assert con.execute("SELECT * FROM concentration ORDER BY ALL").fetchall() == moved

@@ -15,6 +15,7 @@ SCHEMA_FILES = (
     "core/model_lineage.sql",
     "core/daily_downloads.sql",
     "core/credited_models.sql",
+    "core/model_window_sums.sql",
     "marts/model_attribution.sql",
     "marts/coverage.sql",
     "marts/cohort_downloads.sql",
