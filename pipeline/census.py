@@ -6,7 +6,8 @@ atomically. A page is durable once the checkpoint names it, so a crawl killed an
 resumes from its last durable page when run again the same (Hub) day, and pages written
 after that checkpoint are discarded. A finished crawl is compacted, de-duplicated on
 `model_id`, into `census/date=<day>/` (replacing that day's earlier census, if any), with
-`snapshot.json` recording how it went. Memory stays at one page whatever the Hub's size.
+`snapshot.json` recording how it went. The crawl holds a few pages at a time, whatever the
+Hub's size.
 """
 
 from __future__ import annotations
