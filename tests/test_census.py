@@ -200,7 +200,7 @@ def test_pages_are_requested_ahead_of_the_one_written_but_never_more_than_two(wo
     served_ahead = []
 
     def slow_writer(checkpoint):
-        time.sleep(0.05)  # the Hub answers faster than pages are written
+        time.sleep(0.2)  # the Hub answers faster than pages are written
         served_ahead.append(hub.stats["pages"] - checkpoint.pages)
 
     record = run_census(paths, hub.url, lister=lister, on_page=slow_writer)
