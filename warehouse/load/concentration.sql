@@ -23,10 +23,11 @@ CREATE OR REPLACE TEMP TABLE moved_model_sums AS
 WITH window_ends AS (
     SELECT DISTINCT day FROM cohort_downloads WHERE day >= getvariable('marts_from') AND getvariable('sums_move')
 ),
--- A row counts towards the windows from its own day on, and stops counting `window_days` later
--- (each bound is a constant, so each scan reads only its days).
+-- A row counts towards the windows ending from its own day on, and stops counting
+-- `window_days` later; first_end is the first window end each change applies to (each
+-- bound is a constant, so each scan reads only its days).
 changes AS (
-    SELECT r.day AS from_day, w.window_days, r.cohort, r.excluding_spikes, r.model_id, r.downloads
+    SELECT r.day AS first_end, w.window_days, r.cohort, r.excluding_spikes, r.model_id, r.downloads
     FROM cohort_downloads r, (VALUES (7), (30), (365)) AS w(window_days)
     WHERE r.day > getvariable('kept_sums_end') AND getvariable('sums_move')
     UNION ALL
@@ -47,7 +48,7 @@ moved AS (
     FROM window_ends e, model_window_sums k
     UNION ALL
     SELECT e.day, c.window_days, c.cohort, c.excluding_spikes, c.model_id, c.downloads
-    FROM window_ends e JOIN changes c ON c.from_day <= e.day
+    FROM window_ends e JOIN changes c ON c.first_end <= e.day
     UNION ALL
     SELECT r.day, 1, r.cohort, r.excluding_spikes, r.model_id, r.downloads
     FROM window_ends e JOIN cohort_downloads r USING (day)
