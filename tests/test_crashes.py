@@ -43,8 +43,17 @@ def finish(run: subprocess.Popen) -> None:
     assert run.returncode == 0, err
 
 
+def listed(folder: Path, pattern: str) -> list[Path]:
+    """`folder.glob(pattern)`, or nothing when the run removes a folder while it is listed
+    (a finished crawl deletes its work folder)."""
+    try:
+        return list(folder.glob(pattern))
+    except FileNotFoundError:
+        return []
+
+
 def page_write_under_way(home: Path) -> bool:
-    return any(p.name.endswith(".parquet.tmp") for p in (home / "census" / "_in_progress").glob("*/*/*"))
+    return any(p.name.endswith(".parquet.tmp") for p in listed(home / "census" / "_in_progress", "*/*/*"))
 
 
 def compaction_under_way(home: Path) -> bool:
@@ -84,11 +93,18 @@ def kill_at(run: subprocess.Popen, home: Path, stage: str, rng: random.Random, d
 def half_done(home: Path) -> dict[str, set]:
     """Files a run leaves half done, by stage: each a fresh file (inode, mtime) when written."""
     def signatures(paths):
-        return {(p.stat().st_ino, p.stat().st_mtime_ns) for p in paths if p.exists()}
+        found = set()
+        for path in paths:
+            try:
+                status = path.stat()
+            except FileNotFoundError:  # never written, or replaced since it was listed
+                continue
+            found.add((status.st_ino, status.st_mtime_ns))
+        return found
 
     return {
         "inside a page's Parquet write": signatures(
-            p for p in (home / "census" / "_in_progress").glob("*/*/*") if p.name.endswith(".parquet.tmp")),
+            p for p in listed(home / "census" / "_in_progress", "*/*/*") if p.name.endswith(".parquet.tmp")),
         "inside the compaction's Parquet write": signatures(
             p for p in (home / "census").glob("date=*.new") if not (p / "snapshot.json").exists()),
         "inside the DuckDB load": signatures([home / "hubcensus.duckdb.next"]),
