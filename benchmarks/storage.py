@@ -3,9 +3,14 @@ against the peer of keeping each day's full listing as Parquet."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
+from pipeline.archive import archive_census, month_file
 from pipeline.census import run_census
 from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
@@ -16,22 +21,38 @@ DAYS = 30
 
 
 def storage(scale: float, work: Path) -> dict:
+    """Thirty censuses, each loaded and archived as the daily flow does. The peer is each
+    day's listing (census/date=D/models.parquet) as the census wrote it, before archiving."""
     world = World(seed=11, models_at=round(FULL_HUB * scale))
     paths = Paths(home=work / "storage")
-    model_days = 0
+    model_days = listing_bytes = 0
+    archive_seconds = []
     with SimulatedHub(world, world.anchor) as hub:
         for offset in range(DAYS):
             hub.day = world.anchor + timedelta(days=offset)
             record = run_census(paths, hub.url)
             model_days += record.models
+            listing_bytes += (paths.census_day(record.snapshot_date) / "models.parquet").stat().st_size
             with connect(paths) as con:
-                load_census(con, paths.census_day(record.snapshot_date), hub.day)
-    listing_bytes = sum(p.stat().st_size for p in paths.census.glob("date=*/models.parquet"))
+                load_census(con, paths, hub.day)
+            started = time.perf_counter()
+            archive_census(paths, hub.day)
+            archive_seconds.append(time.perf_counter() - started)
+    months = {month_file(paths, world.anchor + timedelta(days=offset)) for offset in range(DAYS)}
+    archive_bytes = sum(path.stat().st_size for path in months)
+    census_bytes = sum(path.stat().st_size for path in paths.census.rglob("*") if path.is_file())
     warehouse_bytes = paths.warehouse.stat().st_size
+    month_end = subprocess.run([sys.executable, "-m", "benchmarks.archive_step", str(paths.home), str(hub.day)],
+                               check=True, capture_output=True, text=True)
     return {
         "models_first_day": round(FULL_HUB * scale),
         "model_days": model_days,
-        "full_listing_bytes_per_model_day": listing_bytes / model_days,
+        "peer_full_listings_bytes_per_model_day": listing_bytes / model_days,
+        "archive_bytes_per_model_day": archive_bytes / model_days,
+        "census_folder_bytes_per_model_day": census_bytes / model_days,
+        "peer_over_census_folder": listing_bytes / census_bytes,
         "warehouse_bytes_per_model_day": warehouse_bytes / model_days,
-        "hubcensus_bytes_per_model_day": (listing_bytes + warehouse_bytes) / model_days,
+        "archive_day_mean_s": sum(archive_seconds) / DAYS,
+        "archive_day_max_s": max(archive_seconds),
+        **json.loads(month_end.stdout.splitlines()[-1]),
     }

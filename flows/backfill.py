@@ -15,6 +15,8 @@ from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
 from pipeline.warehouse import load_census, open_db, staged
 
+from .daily import archive
+
 
 @task
 def import_file(home: str, path: str, day: date) -> None:
@@ -31,7 +33,7 @@ def reload_and_rebuild(db: str, home: str, start: date, end: date) -> list[date]
     with open_db(Path(db)) as con:
         for day in paths.finished_census_days():
             if start <= day <= end:
-                load_census(con, paths.census_day(day.isoformat()), day)
+                load_census(con, paths, day)
         for problem in classify(con, paths.home):
             get_run_logger().warning("override skipped: %s", problem)
         refresh_metrics(con, start)
@@ -61,6 +63,7 @@ def backfill(
             else:
                 print(f"{day}: kept the census already stored; {path} not imported (replace_censuses=False)")
         missing = reload_and_rebuild(str(db), str(paths.home), start_date, end_date)
+    archive(str(paths.home))
     lines = [f"# Backfill {start_date} to {end_date}", ""]
     lines.append(f"Imported {len(imports)} file(s) from `{import_dir}`." if imports else "No files imported.")
     if missing:

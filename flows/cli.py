@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     shares.add_argument("--top", type=_positive, default=15, help="countries to list; the rest are summed")
     shares.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
 
+    listing = commands.add_parser("listing", help="rebuild a day's full listing (a census models.parquet) "
+                                                  "from the archive")
+    listing.add_argument("day", type=_date, help="the census day (YYYY-MM-DD)")
+    listing.add_argument("--out", required=True, help="Parquet file to write")
+    listing.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
+
     report = commands.add_parser("report", help="write the HTML report (HUBCENSUS_HOME/report/index.html)")
     report.add_argument("--home", help="data directory (default: $HUBCENSUS_HOME, else ~/.hubcensus)")
 
@@ -118,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             return _shares(paths, args)
         if args.command == "report":
             return _report(paths)
+        if args.command == "listing":
+            return _listing(paths, args)
         if args.command == "serve":
             from .serve import serve
 
@@ -169,6 +177,23 @@ def _fake_hub(args) -> int:
     print(f"simulated Hub for {args.date} ({args.models:,} models, seed {args.seed}) on {hub.url}", flush=True)
     print(f"  HF_ENDPOINT={hub.url} hubcensus run", flush=True)
     hub.serve_forever()
+    return 0
+
+
+def _listing(paths: Paths, args) -> int:
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from pipeline.archive import day_listing
+
+    if args.day not in paths.finished_census_days():
+        print(f"hubcensus listing: no finished census of {args.day} in {paths.census}", file=sys.stderr)
+        return 1
+    out = Path(args.out).expanduser()
+    with day_listing(paths, args.day) as listing:
+        shutil.copyfile(listing, out)
+    print(f"{out}: the listing of {args.day}, {pq.ParquetFile(out).metadata.num_rows:,} models")
     return 0
 
 

@@ -1,5 +1,5 @@
 """The daily census flow: census the Hub into Parquet, load it into DuckDB, classify, refresh
-the metrics, and publish the report and the run's artifacts."""
+the metrics, move the listing into the archive, and publish the report and the run's artifacts."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from prefect.artifacts import (
 )
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipeline.archive import archive_census, unarchived_censuses
 from pipeline.attribution import classify, coverage
 from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
@@ -77,8 +78,19 @@ def load(db: str, home: str, record: SnapshotRecord) -> date:
     with open_db(Path(db)) as con:
         days = sorted({date.fromisoformat(record.snapshot_date), *unloaded_censuses(con, paths)})
         for day in days:
-            load_census(con, paths.census_day(day.isoformat()), day)
+            load_census(con, paths, day)
     return days[0]
+
+
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_worth_retrying)
+def archive(home: str) -> list[date]:
+    """Move the loaded censuses' listings into the monthly archive; the days moved."""
+    paths = Paths.from_env(home)
+    with exclusive(paths.home / "census.lock", "the census store"):
+        days = unarchived_censuses(paths)
+        for day in days:
+            archive_census(paths, day)
+    return days
 
 
 @task
@@ -130,6 +142,8 @@ def daily_census(home: str | None = None, endpoint: str | None = None) -> dict:
         oldest_loaded = load(str(db), home, record)
         known = classify_models(str(db), home, record.snapshot_date)
         refresh(str(db), oldest_loaded)
+    # After the load is published: a listing is archived only once the warehouse has it.
+    archive(home)
     publish_run(home, record, known)
     state = "complete" if record.complete else f"INCOMPLETE: {record.incomplete_reason}"
     print(

@@ -36,8 +36,14 @@ class Paths:
 
     @property
     def census(self) -> Path:
-        """Finished censuses: census/date=YYYY-MM-DD/{models,quarantine}.parquet + snapshot.json."""
+        """Finished censuses: census/date=YYYY-MM-DD/{quarantine.parquet,snapshot.json} (and models.parquet
+        until archived), and the archive of listings, census/month=YYYY-MM.parquet."""
         return self.home / "census"
+
+    @property
+    def scratch(self) -> Path:
+        """Temporary files of archiving, and listings rebuilt from the archive for a load."""
+        return self.home / "census" / "_scratch"
 
     @property
     def in_progress(self) -> Path:

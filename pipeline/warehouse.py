@@ -14,6 +14,7 @@ import duckdb
 
 import warehouse
 
+from .archive import day_listing
 from .locking import exclusive
 from .settings import Paths
 
@@ -27,7 +28,8 @@ def staged(paths: Paths) -> Iterator[Path]:
     Sessions take turns: each holds the warehouse's lock file (`hubcensus.duckdb.lock`)."""
     staging = paths.warehouse.with_name(paths.warehouse.name + ".next")
     with exclusive(paths.warehouse.with_name(paths.warehouse.name + ".lock"), "the warehouse"):
-        _remove(staging)  # left by a run that died
+        _remove(staging)  # left by a run that died, as are listings it rebuilt for a load
+        shutil.rmtree(paths.scratch / "listing", ignore_errors=True)
         try:
             if paths.warehouse.exists():
                 shutil.copyfile(paths.warehouse, staging)
@@ -89,14 +91,16 @@ def unloaded_censuses(con: duckdb.DuckDBPyConnection, paths: Paths) -> list[date
     return [day for day in paths.finished_census_days() if day not in loaded]
 
 
-def load_census(con: duckdb.DuckDBPyConnection, census_dir: Path, snapshot_date: date) -> None:
-    """Load one finished census folder, replacing whatever that day held: idempotent."""
-    con.execute("SET VARIABLE census_dir = ?", [str(census_dir)])
-    con.execute("SET VARIABLE snapshot_date = ?", [snapshot_date])
-    con.begin()
-    try:
-        con.execute(warehouse.sql("load/load_census.sql"))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+def load_census(con: duckdb.DuckDBPyConnection, paths: Paths, snapshot_date: date) -> None:
+    """Load one finished census, replacing whatever that day held: idempotent."""
+    with day_listing(paths, snapshot_date) as listing:
+        con.execute("SET VARIABLE census_dir = ?", [str(paths.census_day(snapshot_date.isoformat()))])
+        con.execute("SET VARIABLE listing = ?", [str(listing)])
+        con.execute("SET VARIABLE snapshot_date = ?", [snapshot_date])
+        con.begin()
+        try:
+            con.execute(warehouse.sql("load/load_census.sql"))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise

@@ -172,7 +172,7 @@ def test_a_census_quarantines_each_bad_item_and_goes_on(page):
         hub.inject(Fault(kind="items", page=2, items=[item for _, item, _ in page]))
         record = run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
         with connect(paths) as con:
-            load_census(con, paths.census_day(record.snapshot_date), day)
+            load_census(con, paths, day)
         with connect(paths, read_only=True) as con:
             quarantine = con.execute("SELECT page, position, reason FROM quarantine ORDER BY position").fetchall()
             stored = {m for (m,) in con.execute("SELECT model_id FROM model_stats").fetchall()}

@@ -25,7 +25,7 @@ def census_frame(paths, day=DAY) -> pl.DataFrame:
 
 def load(paths, record):
     with connect(paths) as con:
-        load_census(con, paths.census_day(record.snapshot_date), date.fromisoformat(record.snapshot_date))
+        load_census(con, paths, date.fromisoformat(record.snapshot_date))
 
 
 def warehouse_models(paths) -> pl.DataFrame:

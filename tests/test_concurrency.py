@@ -44,8 +44,9 @@ def test_a_daily_run_and_a_backfill_take_turns_and_an_open_reader_is_never_block
     imports.mkdir()
     write_hub_stats(world, before, imports / f"models-{before}.parquet")
     with SimulatedHub(world, DAY, max_page_size=500) as hub:
+        run_census(paths, hub.url)
         with connect(paths) as con:  # yesterday's census, already in the warehouse
-            load_census(con, paths.census_day(run_census(paths, hub.url).snapshot_date), DAY)
+            load_census(con, paths, DAY)
         reader = subprocess.Popen([sys.executable, "-c", READER, str(paths.warehouse)], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True)
 

@@ -3,7 +3,7 @@ the data of an uninterrupted run: no model-day lost or duplicated, no corrupt or
 
 The kill points are drawn from a seeded RNG (printed; set HUBCENSUS_CRASH_SEED to replay
 one) and aimed at every stage: the crawl, a page's Parquet write, the compaction, the
-DuckDB load, or any moment. Where each kill landed is read from the files it left, and the
+DuckDB load, the archive's rewrite of the month, or any moment. Where each kill landed is read from the files it left, and the
 test checks that some landed inside a Parquet write and some inside the DuckDB load."""
 
 import json
@@ -21,13 +21,15 @@ import pyarrow.parquet as pq
 import pytest
 from prefect.settings import PREFECT_API_URL
 
+from pipeline.archive import write_listing
+from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
 
 from .conftest import BIN, DAY
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 KILLS = 20
-STAGES = ("crawl", "page write", "compaction", "load", "any moment")
+STAGES = ("crawl", "page write", "compaction", "load", "archive", "any moment")
 
 
 def start_run(home: Path, endpoint: str) -> subprocess.Popen:
@@ -64,6 +66,10 @@ def load_under_way(home: Path) -> bool:
     return (home / "hubcensus.duckdb.next").exists()
 
 
+def archive_under_way(home: Path) -> bool:
+    return any((home / "census").glob("month=*.parquet.tmp"))
+
+
 def crawled_pages(home: Path) -> int:
     try:
         return json.loads(next((home / "census" / "_in_progress").glob("*/checkpoint.json")).read_text())["pages"]
@@ -78,6 +84,7 @@ def kill_at(run: subprocess.Popen, home: Path, stage: str, rng: random.Random, d
         "page write": lambda: page_write_under_way(home),
         "compaction": lambda: compaction_under_way(home),
         "load": lambda: load_under_way(home),
+        "archive": lambda: archive_under_way(home),
         "any moment": (lambda at=time.monotonic() + rng.uniform(0, duration): time.monotonic() >= at),
     }[stage]
     while run.poll() is None:
@@ -108,6 +115,7 @@ def half_done(home: Path) -> dict[str, set]:
         "inside the compaction's Parquet write": signatures(
             p for p in (home / "census").glob("date=*.new") if not (p / "snapshot.json").exists()),
         "inside the DuckDB load": signatures([home / "hubcensus.duckdb.next"]),
+        "inside the archive's Parquet write": signatures((home / "census").glob("month=*.parquet.tmp")),
     }
 
 
@@ -165,7 +173,8 @@ def test_twenty_sigkills_then_a_rerun_equal_an_uninterrupted_run(tmp_path):
     for name, content in census_files(killed).items():
         expected = census_files(clean)[name]
         assert content.equals(expected) if isinstance(content, pl.DataFrame) else content == expected, name
-    models = census_files(killed)["census/date=2026-01-01/models.parquet"]
+    write_listing(Paths(home=killed), DAY, tmp_path / "listing.parquet")
+    models = pl.read_parquet(tmp_path / "listing.parquet")
     assert models["model_id"].is_unique().all() and models.height == len(list(world.listing(DAY)))
     for path in killed.rglob("*.parquet"):
         pq.read_table(path)  # readable, not truncated

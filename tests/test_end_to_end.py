@@ -82,8 +82,14 @@ def test_a_census_killed_mid_crawl_resumes_to_the_uninterrupted_result(tmp_path)
         record = run_census(clean, hub.url)
     assert refetched < record.pages  # the durable pages were not fetched again
     assert "census 2026-01-01 (complete)" in output
-    resumed = pl.read_parquet(home / "census" / "date=2026-01-01" / "models.parquet")
-    assert resumed.equals(pl.read_parquet(clean.census_day("2026-01-01") / "models.parquet"))
+    # The run archived the day's listing; the command rebuilds it.
+    listing = hubcensus("listing", "2026-01-01", "--out", str(tmp_path / "resumed.parquet"), home=home)
+    assert listing.communicate(timeout=120)[0].endswith(f"the listing of 2026-01-01, {record.models:,} models\n")
+    absent = hubcensus("listing", "2025-12-31", "--out", str(tmp_path / "none.parquet"), home=home)
+    assert absent.communicate(timeout=120)[0] == f"hubcensus listing: no finished census of 2025-12-31 in {home}/census\n"
+    assert absent.returncode == 1 and not (tmp_path / "none.parquet").exists()
+    resumed = pl.read_parquet(tmp_path / "resumed.parquet")
+    assert resumed.equals(pl.read_parquet(clean.census_day("2026-01-01") / "models.parquet").sort("model_id"))
     with connect(Paths.from_env(home), read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT model_id) FROM model_stats").fetchone() == (
             record.models, record.models)

@@ -36,7 +36,7 @@ def warehouse(world, tmp_path_factory):
         for day in CENSUSES:
             hub.day = day
             record = run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
-            load_census(con, paths.census_day(record.snapshot_date), day)
+            load_census(con, paths, day)
             classify(con, paths.home)
             refresh_metrics(con, day)  # incremental: one interval a day
             if con.execute("SELECT getvariable('sums_move')").fetchone()[0]:

@@ -22,7 +22,7 @@ def test_the_report_draws_every_chart_offline(world, paths, browser_page, tmp_pa
         for offset in range(6):
             hub.day = DAY + timedelta(days=offset)
             record = run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
-            load_census(con, paths.census_day(record.snapshot_date), hub.day)
+            load_census(con, paths, hub.day)
             classify(con, paths.home)
             refresh_metrics(con, hub.day)
     with connect(paths, read_only=True) as con:

@@ -5,11 +5,13 @@ reaching a path, a SQL string or the report's script unescaped."""
 import os
 import re
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from pipeline.archive import write_listing
 from pipeline.settings import Paths
 from pipeline.simulated_hub import Fault, SimulatedHub
 from pipeline.warehouse import connect
@@ -76,10 +78,12 @@ def test_the_token_never_leaks_and_hostile_names_are_stored_verbatim(world, tmp_
 
     # Hostile values: verbatim in every table, nothing written outside HUBCENSUS_HOME.
     assert not ESCAPE.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["home"]
-    allowed = re.compile(r"(census/date=2026-01-0[12]/(models\.parquet|quarantine\.parquet|snapshot\.json)|"
+    allowed = re.compile(r"(census/date=2026-01-0[12]/(quarantine\.parquet|snapshot\.json)|census/month=2026-01\.parquet|"
                          r"hubcensus\.duckdb|hubcensus\.duckdb\.lock|census\.lock|report/[a-z_]+\.(html|png)|prefect/.*)")
     assert [p for p in files if not allowed.fullmatch(p.relative_to(home).as_posix())] == []
     ids = [model_id for _, model_id in HOSTILE]
+    write_listing(Paths.from_env(home), date(2026, 1, 2), tmp_path / "listing.parquet")
+    assert set(ids) <= set(pl.read_parquet(tmp_path / "listing.parquet")["model_id"])  # and in the archive
     with connect(Paths.from_env(home), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM snapshots WHERE complete").fetchone() == (2,)
         stored = con.execute("SELECT model_id, namespace, license FROM models WHERE list_contains(?, model_id) "

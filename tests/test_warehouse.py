@@ -14,7 +14,7 @@ def census_and_load(world, paths, lister, day):
     with SimulatedHub(world, day, max_page_size=PAGE) as hub:
         record = run_census(paths, hub.url, lister=lister)
     with connect(paths) as con:
-        load_census(con, paths.census_day(record.snapshot_date), day)
+        load_census(con, paths, day)
     return record
 
 

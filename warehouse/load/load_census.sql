@@ -1,9 +1,10 @@
--- Load one finished census (census/date=D/) into the core tables, replacing that day.
--- Variables: census_dir (the day's folder), snapshot_date. Runs inside one transaction.
+-- Load one finished census into the core tables, replacing that day.
+-- Variables: listing (the day's models.parquet, or its copy rebuilt from the archive),
+-- census_dir (the day's folder: quarantine and snapshot.json), snapshot_date. Runs inside one transaction.
 DELETE FROM model_stats WHERE snapshot_date = getvariable('snapshot_date');
 INSERT INTO model_stats
 SELECT getvariable('snapshot_date'), model_id, downloads_30d, downloads_all_time, likes, trending_score
-FROM read_parquet(getvariable('census_dir') || '/models.parquet');
+FROM read_parquet(getvariable('listing'));
 
 -- A model's metadata comes from the newest census that lists it: an older day re-loaded
 -- (a backfill) only widens first_seen.
@@ -17,7 +18,7 @@ USING (
         list_extract([substr(t, 9) FOR t IN tags IF starts_with(t, 'license:')], 1) AS license,
         gated, tags, base_relation, base_models, params_total, params_by_dtype,
         getvariable('snapshot_date') AS seen
-    FROM read_parquet(getvariable('census_dir') || '/models.parquet')
+    FROM read_parquet(getvariable('listing'))
 ) AS s
 ON m.model_id = s.model_id
 WHEN MATCHED AND s.seen >= m.last_seen THEN UPDATE SET
