@@ -18,6 +18,8 @@ from pathlib import Path
 from .census import census_cpu, census_rate_limited
 from .storage import storage
 
+BENCHMARKS = ("census", "rate-limit", "storage", "metrics", "queries")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
@@ -25,14 +27,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the issue's sizes (default 1)")
     parser.add_argument("--speedup", type=float, default=4.0,
                         help="rate-limit benchmark: divide the window and latency by this (default 4)")
-    parser.add_argument("--days", type=int, default=365, help="metrics benchmark: days of history (default 365)")
-    parser.add_argument("--only", choices=("census", "rate-limit", "storage", "metrics"), action="append",
+    parser.add_argument("--days", type=int, default=365,
+                        help="metrics and queries benchmarks: days of history (default 365)")
+    parser.add_argument("--only", choices=BENCHMARKS, action="append",
                         help="run only these benchmarks (repeatable)")
     parser.add_argument("--work", type=Path, help="folder for the benchmarks' data (default: a temporary one)")
     args = parser.parse_args()
     if not 0 < args.scale <= 2:
         parser.error("--scale must be in (0, 2]")
-    chosen = set(args.only or ("census", "rate-limit", "storage", "metrics"))
+    chosen = set(args.only or BENCHMARKS)
     results = {"scale": args.scale, "machine": _machine()}
     with tempfile.TemporaryDirectory(dir=args.work) as work:
         work = Path(work)
@@ -44,11 +47,18 @@ def main() -> None:
         if "storage" in chosen:
             results["storage"] = _show("storage", storage(args.scale, work / "storage"))
         if "metrics" in chosen:
-            done = subprocess.run([sys.executable, "-m", "benchmarks.metrics", str(args.scale), str(args.days),
-                                   str(work / "metrics")],
-                                  check=True, capture_output=True, text=True)
-            results["metrics"] = _show("metrics and queries", json.loads(done.stdout.splitlines()[-1]))
+            results["metrics"] = _show("metrics and queries", _in_process("metrics", args, work))
+        if "queries" in chosen:
+            results["queries"] = _show("the month-by-month query", _in_process("queries", args, work))
     print(json.dumps(results))
+
+
+def _in_process(benchmark: str, args: argparse.Namespace, work: Path) -> dict:
+    """A benchmark run in a process of its own (its peak memory is then its own)."""
+    done = subprocess.run([sys.executable, "-m", f"benchmarks.{benchmark}", str(args.scale), str(args.days),
+                           str(work / benchmark)],
+                          check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def _show(title: str, figures: dict) -> dict:

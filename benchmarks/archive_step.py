@@ -1,42 +1,59 @@
-"""Benchmark 3's month-end step, in a process of its own for its peak memory: rebuild the
-newest day's listing from the archive, then archive it again, which rewrites the whole month
-as adding a day does.
+"""Benchmark 3's month-end steps, each in a process of its own for its peak memory.
 
-    python -m benchmarks.archive_step HUBCENSUS_HOME YYYY-MM-DD
+    python -m benchmarks.archive_step append HUBCENSUS_HOME YYYY-MM-DD
+        archive the day's census after the month's other days (the daily flow's step),
+        keeping a copy of its listing to compare with;
+    python -m benchmarks.archive_step replace HUBCENSUS_HOME YYYY-MM-DD
+        rebuild that day's listing from the archive, then archive it again in place of
+        itself, which decodes and encodes every row of the month (as a backfill does).
+
+Each prints its figures as one JSON line.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-from pipeline.archive import archive_day, month_file, write_listing
+import polars as pl
+
+from pipeline.archive import archive_census, archive_day, month_file, write_listing
 from pipeline.settings import Paths
 
 from . import peak_rss_bytes
 
 
-def main(home: str, day: str) -> None:
-    paths, day = Paths(home=Path(home)), date.fromisoformat(day)
-    listing = paths.home / "benchmark-listing.parquet"
+def append(paths: Paths, day: date) -> dict:
+    shutil.copy(paths.census_day(day.isoformat()) / "models.parquet", paths.home / "benchmark-census.parquet")
+    started = time.perf_counter()
+    archive_census(paths, day)
+    return {"month_end_append_s": time.perf_counter() - started,
+            "month_end_append_peak_rss_mib": peak_rss_bytes() / 2**20}
+
+
+def replace(paths: Paths, day: date) -> dict:
+    listing, census = paths.home / "benchmark-listing.parquet", paths.home / "benchmark-census.parquet"
     before = month_file(paths, day).read_bytes()
     started = time.perf_counter()
     models = write_listing(paths, day, listing)
     rebuilt = time.perf_counter()
     archive_day(paths, day, listing)
-    archived = time.perf_counter()
-    listing.unlink()
-    print(json.dumps({
+    figures = {
         "month_end_models": models,
         "month_end_rebuild_listing_s": rebuilt - started,
-        "month_end_archive_day_s": archived - rebuilt,
-        "month_end_peak_rss_mib": peak_rss_bytes() / 2**20,
-        "rearchived_month_identical": month_file(paths, day).read_bytes() == before,
-    }))
+        "month_end_replace_s": time.perf_counter() - rebuilt,
+        "month_end_replace_peak_rss_mib": peak_rss_bytes() / 2**20,
+    }
+    exact = pl.read_parquet(listing).equals(pl.read_parquet(census).sort("model_id"))
+    listing.unlink(), census.unlink()
+    return {**figures, "month_end_listing_rebuilt_exactly": exact,
+            "rearchived_month_identical": month_file(paths, day).read_bytes() == before}
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    step, home, day = sys.argv[1:]
+    print(json.dumps({"append": append, "replace": replace}[step](Paths(home=Path(home)), date.fromisoformat(day))))

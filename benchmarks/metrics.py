@@ -130,9 +130,10 @@ def main() -> None:
     figures["add_day_total_s"] = time.monotonic() - started
 
     with connect(paths, read_only=True) as con:
-        figures["headline_query_ms"] = _median_ms(con, HEADLINE_QUERY, new_day)
-        figures["headline_rows"] = len(con.execute(HEADLINE_QUERY, [new_day - timedelta(days=1)]).fetchall())
-        figures["monthly_query_ms"] = _median_ms(con, MONTHLY_QUERY, new_day)
+        last_day = new_day - timedelta(days=1)  # the new census books the downloads of the day before
+        figures["headline_query_ms"] = median_ms(con, HEADLINE_QUERY, last_day)
+        figures["headline_rows"] = len(con.execute(HEADLINE_QUERY, [last_day]).fetchall())
+        figures["monthly_query_ms"] = median_ms(con, MONTHLY_QUERY, last_day)
     figures["peak_rss_mib"] = peak_rss_bytes() / 2**20
     print(json.dumps(figures))
 
@@ -142,11 +143,12 @@ def _per_step(prefix: str, seconds: dict[str, float]) -> dict[str, float]:
     return {f"{prefix}:{name.removeprefix('load/').removesuffix('.sql')}_s": s for name, s in seconds.items()}
 
 
-def _median_ms(con, query: str, day: date, runs: int = 5) -> float:
+def median_ms(con, query: str, day: date, runs: int = 5) -> float:
+    """The query's median time over `runs` runs, for the downloads of `day`."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        con.execute(query, [day - timedelta(days=1)]).fetchall()
+        con.execute(query, [day]).fetchall()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -87,22 +88,21 @@ def archive_day(paths: Paths, day: date, listing: Path) -> None:
     try:
         _split(listing, bounds, work / "day")
         old_groups = dict(zip(meta["groups"], range(len(meta["groups"]))))
+        # The daily case: a day after every archived one leaves the archived rows as they are.
+        appending = all(date.fromisoformat(archived) < day for archived in meta["days"])
         days = sorted({*meta["days"], day.isoformat()})
         groups = []
         temporary = target.with_name(target.name + ".tmp")
         with pq.ParquetWriter(temporary, ARCHIVE_SCHEMA, **WRITER_OPTIONS) as writer:
             for group in range(len(bounds) + 1):
-                rows = []
-                if group in old_groups:
-                    rows.append(_decode(old.read_row_group(old_groups[group])).filter(pl.col("day") != day))
-                added = work / "day" / str(group)
-                if added.exists():
-                    rows.append(_as_rows(pl.read_parquet(str(added / "*.parquet")), day))
-                if not rows:
+                archived = old.read_row_group(old_groups[group]) if group in old_groups else None
+                folder = work / "day" / str(group)
+                added = _as_rows(pl.read_parquet(str(folder / "*.parquet")), day) if folder.exists() else None
+                if archived is None and added is None:
                     continue
-                merged = pl.concat(rows).sort("model_id", "day")
-                if merged.height:
-                    writer.write_table(_encode(merged), row_group_size=merged.height)
+                rows = (_appended if appending else _merged)(archived, added, day)
+                if rows.num_rows:
+                    writer.write_table(rows, row_group_size=rows.num_rows)
                     groups.append(group)
             writer.add_key_value_metadata(
                 {"hubcensus": json.dumps({"bounds": meta["bounds"], "days": days, "groups": groups})})
@@ -122,7 +122,7 @@ def write_listing(paths: Paths, day: date, target: Path) -> int:
     models = 0
     with pq.ParquetWriter(target, CENSUS_SCHEMA, compression="zstd") as writer:
         for group in range(month.num_row_groups):
-            rows = _decode(month.read_row_group(group)).filter(pl.col("day") == day)
+            rows = _decode(month.read_row_group(group), day)
             writer.write_table(rows.select(CENSUS_SCHEMA.names).to_arrow().cast(CENSUS_SCHEMA))
             models += rows.height
     return models
@@ -207,20 +207,54 @@ def _encode(rows: pl.DataFrame) -> pa.Table:
     return encoded.to_arrow().cast(ARCHIVE_SCHEMA)
 
 
-def _decode(group: pa.Table) -> pl.DataFrame:
-    """Archive rows as decoded rows: each day's values and metadata, in archive order."""
-    rows = pl.from_arrow(group).with_columns(version=pl.col("new_version").cum_sum())
-    versions = rows.filter("new_version").select("version", *METADATA)
+def _appended(archived: pa.Table | None, added: pl.DataFrame | None, day: date) -> pa.Table:
+    """A group's archived rows with a later day's decoded rows added: the new rows encoded
+    against each model's last archived row, the archived rows kept as they are."""
+    if added is None:
+        return archived.cast(ARCHIVE_SCHEMA)
+    if archived is None:
+        return _encode(added.sort("model_id"))
+    last_rows = _decode_last_rows(archived)
+    new_rows = _encode(pl.concat([last_rows, added]).sort("model_id", "day")).filter(pc.field("day") == day)
+    return pa.concat_tables([archived.cast(ARCHIVE_SCHEMA), new_rows]).sort_by([("model_id", "ascending"),
+                                                                                ("day", "ascending")])
+
+
+def _merged(archived: pa.Table | None, added: pl.DataFrame | None, day: date) -> pa.Table:
+    """A group's archived rows with `day`'s rows put in place of any archived ones of that
+    day: every row decoded and encoded again."""
+    kept = [] if archived is None else [_decode(archived).filter(pl.col("day") != day)]
+    return _encode(pl.concat([*kept, *([] if added is None else [added])]).sort("model_id", "day"))
+
+
+def _running_values(rows: pl.DataFrame) -> pl.DataFrame:
+    """Archive rows with the differenced counters summed back to each day's values."""
     first = _first_of_model()
-    values = {
+    return rows.with_columns(**{
         # A run restarts at a model's first row and after a null: its first value is whole.
         name: pl.col(name).cum_sum().over((first | pl.col(name).shift(1).is_null()).cum_sum())
         for name in DIFFERENCED
-    }
+    }).with_columns(pl.col("last_modified").cast(pl.Datetime("ms", "UTC")))
+
+
+def _decode(group: pa.Table, day: date | None = None) -> pl.DataFrame:
+    """Archive rows as decoded rows (those of `day` alone if given): each day's values and
+    metadata, in archive order."""
+    rows = pl.from_arrow(group).with_columns(version=pl.col("new_version").cum_sum())
+    versions = rows.filter("new_version").select("version", *METADATA)
+    values = _running_values(rows.drop(*METADATA))
+    if day is not None:
+        values = values.filter(pl.col("day") == day)
     return (
-        rows.drop(*METADATA)
-        .with_columns(**values)
-        .with_columns(pl.col("last_modified").cast(pl.Datetime("ms", "UTC")))
-        .join(versions, on="version", how="left", maintain_order="left")
+        values.join(versions, on="version", how="left", maintain_order="left")
         .select(*CENSUS_SCHEMA.names, "day")
     )
+
+
+def _decode_last_rows(group: pa.Table) -> pl.DataFrame:
+    """Each model's last archived row, decoded, without decoding the others' metadata."""
+    rows = pl.from_arrow(group)
+    last_of_model = pl.col("model_id").ne_missing(pl.col("model_id").shift(-1))
+    values = _running_values(rows.drop(*METADATA)).filter(last_of_model)
+    versions = rows.filter("new_version").filter(last_of_model).select("model_id", *METADATA)
+    return values.join(versions, on="model_id", how="left", maintain_order="left").select(*CENSUS_SCHEMA.names, "day")

@@ -1,0 +1,74 @@
+"""Benchmark 5's month-by-month query at the issue's size, in its own process (so its peak
+memory is its own):
+
+    python -m benchmarks.queries SCALE DAYS FOLDER
+
+`daily_downloads` for round(2.5M x SCALE) models over DAYS days is generated straight into
+the warehouse's table (a full metric rebuild at that size is out of reach, BENCHMARKS.md
+4.), with the models, registry and lineage of benchmark 4 behind `model_attribution`; then
+the query is timed on a read-only connection, as a user runs it. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from benchmarks import peak_rss_bytes
+from benchmarks.metrics import FIRST_DAY, FULL_HUB, MODELS_SQL, MONTHLY_QUERY, median_ms
+from pipeline.attribution import classify
+from pipeline.settings import Paths
+from pipeline.warehouse import connect
+
+# Each listed model's downloads of each day: benchmark 4's all-time counter (its rate times
+# its age plus a little that grows faster) differenced, every model downloading every day
+# from its creation (the worst case). One day per statement, as the daily refreshes append.
+DOWNLOADERS_SQL = """
+CREATE OR REPLACE TEMP TABLE downloaders AS
+SELECT namespace || '/model-' || i AS model_id, rate,
+       datediff('day', getvariable('first_day')::TIMESTAMPTZ, created_at) AS born
+FROM synthetic;
+"""
+DAY_SQL = """
+INSERT INTO daily_downloads
+SELECT getvariable('first_day')::DATE + $day, model_id,
+       rate + ((age + 1) * (age + 1)) // 50 - (age * age) // 50, false, false, age = 0, false
+FROM (SELECT model_id, rate, $day - born AS age FROM downloaders)
+WHERE age >= 0;
+"""
+
+
+def main() -> None:
+    scale, days, folder = float(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    shutil.rmtree(folder, ignore_errors=True)
+    paths = Paths(home=folder)
+    models = round(FULL_HUB * scale)
+    figures: dict[str, float] = {"models": models, "days": days}
+    with connect(paths) as con:
+        started = time.monotonic()
+        classify(con, folder)  # the shipped registry into orgs
+        con.execute("SET VARIABLE models = ?", [models])
+        con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
+        con.execute("SET VARIABLE days = ?", [days])
+        con.execute(MODELS_SQL)
+        classify(con, folder)  # and the models' lineage
+        con.execute(DOWNLOADERS_SQL)
+        for day in range(days):
+            con.execute(DAY_SQL, {"day": day})
+        figures["generate_s"] = time.monotonic() - started
+        figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
+    figures["warehouse_bytes"] = paths.warehouse.stat().st_size
+    last_day = FIRST_DAY + timedelta(days=days - 1)
+    with connect(paths, read_only=True) as con:
+        figures["monthly_query_ms"] = median_ms(con, MONTHLY_QUERY, last_day, runs=3)
+        figures["monthly_rows"] = len(con.execute(MONTHLY_QUERY, [last_day]).fetchall())
+    figures["peak_rss_mib"] = peak_rss_bytes() / 2**20
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
