@@ -49,7 +49,8 @@ def replace(paths: Paths, day: date) -> dict:
         "month_end_replace_peak_rss_mib": peak_rss_bytes() / 2**20,
     }
     exact = pl.read_parquet(listing).equals(pl.read_parquet(census).sort("model_id"))
-    listing.unlink(), census.unlink()
+    listing.unlink()
+    census.unlink()
     return {**figures, "month_end_listing_rebuilt_exactly": exact,
             "rearchived_month_identical": month_file(paths, day).read_bytes() == before}
 

@@ -90,11 +90,7 @@ def main() -> None:
 
     with connect(paths) as con:
         started = time.monotonic()
-        classify(con, folder)  # the shipped registry into orgs (lineage is empty until there are models)
-        con.execute("SET VARIABLE models = ?", [models])
-        con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
-        con.execute("SET VARIABLE days = ?", [days])
-        con.execute(MODELS_SQL)
+        generate_models(con, folder, models, days)
         con.execute(HISTORY_SQL)
         figures["generate_s"] = time.monotonic() - started
         figures["model_days"] = con.execute("SELECT count(*) FROM model_stats").fetchone()[0]
@@ -136,6 +132,16 @@ def main() -> None:
         figures["monthly_query_ms"] = median_ms(con, MONTHLY_QUERY, last_day)
     figures["peak_rss_mib"] = peak_rss_bytes() / 2**20
     print(json.dumps(figures))
+
+
+def generate_models(con, folder: Path, models: int, days: int) -> None:
+    """The shipped registry and `models` synthetic models (MODELS_SQL), with the variables
+    the history's SQL reads (`first_day`, `days`). The models' lineage is not built yet."""
+    classify(con, folder)  # the registry into orgs (lineage is empty until there are models)
+    con.execute("SET VARIABLE models = ?", [models])
+    con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
+    con.execute("SET VARIABLE days = ?", [days])
+    con.execute(MODELS_SQL)
 
 
 def _per_step(prefix: str, seconds: dict[str, float]) -> dict[str, float]:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks import peak_rss_bytes
-from benchmarks.metrics import FIRST_DAY, FULL_HUB, MODELS_SQL, MONTHLY_QUERY, median_ms
+from benchmarks.metrics import FIRST_DAY, FULL_HUB, MONTHLY_QUERY, generate_models, median_ms
 from pipeline.attribution import classify
 from pipeline.settings import Paths
 from pipeline.warehouse import connect
@@ -50,12 +50,8 @@ def main() -> None:
     figures: dict[str, float] = {"models": models, "days": days}
     with connect(paths) as con:
         started = time.monotonic()
-        classify(con, folder)  # the shipped registry into orgs
-        con.execute("SET VARIABLE models = ?", [models])
-        con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
-        con.execute("SET VARIABLE days = ?", [days])
-        con.execute(MODELS_SQL)
-        classify(con, folder)  # and the models' lineage
+        generate_models(con, folder, models, days)
+        classify(con, folder)  # the models' lineage
         con.execute(DOWNLOADERS_SQL)
         for day in range(days):
             con.execute(DAY_SQL, {"day": day})
