@@ -37,6 +37,8 @@ def main() -> None:
         parser.error("--scale must be in (0, 2]")
     chosen = set(args.only or BENCHMARKS)
     results = {"scale": args.scale, "machine": _machine()}
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.work) as work:
         work = Path(work)
         if "census" in chosen:

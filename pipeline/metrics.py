@@ -31,7 +31,10 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
     try:
         for name in warehouse.METRIC_FILES:
             started = time.monotonic()
-            con.execute(warehouse.sql(name))
+            if name == warehouse.MONTHS_FILE:
+                sum_months(con)
+            else:
+                con.execute(warehouse.sql(name))
             if seconds is not None:
                 seconds[name] = time.monotonic() - started
         con.commit()
@@ -39,3 +42,14 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
         con.rollback()
         raise
     return from_day
+
+
+def sum_months(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring monthly_downloads up to date with daily_downloads recomputed from
+    getvariable('from_day'): the months to sum are listed by MONTHS_FILE and summed one per
+    statement by MONTH_FILE (a year at once outgrows the memory cap at 2.5M models)."""
+    con.execute(warehouse.sql(warehouse.MONTHS_FILE))
+    for (month,) in con.execute("SELECT month FROM months_to_sum ORDER BY month").fetchall():
+        con.execute("SET VARIABLE month = ?", [month])
+        con.execute(warehouse.sql(warehouse.MONTH_FILE))
+    con.execute("DROP TABLE carried; DROP TABLE months_to_sum")

@@ -23,5 +23,7 @@ def test_the_quick_benchmark_suite_runs(tmp_path):
     assert results["storage"]["model_days"] > 30 * 4000
     assert results["metrics"]["headline_rows"] > 0
     assert results["metrics"]["daily_download_rows"] > 0
-    assert results["queries"]["daily_download_rows"] > 0 and results["queries"]["monthly_rows"] > 0
+    assert results["queries"]["daily_download_rows"] > results["queries"]["monthly_download_rows"] > 0
+    # the month-by-month shares from the daily rows and from their monthly sums: the same months and countries
+    assert results["queries"]["monthly_rows"] > 0 and results["queries"]["rollup_max_share_difference"] < 1e-12
     assert not list(tmp_path.iterdir())  # the suite cleans up after itself

@@ -22,6 +22,7 @@ START = date(2026, 1, 1)
 SKIPPED = {5, 12, 13, 20}  # no census on these days: their downloads are estimated
 CENSUSES = [START + timedelta(days=k) for k in range(35) if k not in SKIPPED]
 MOVED = []  # the censuses whose refresh moved the kept model sums by a day (load/concentration.sql)
+APPENDED = []  # the censuses whose refresh added its days to monthly_downloads (load/monthly_downloads.sql)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,8 @@ def warehouse(world, tmp_path_factory):
             refresh_metrics(con, day)  # incremental: one interval a day
             if con.execute("SELECT getvariable('sums_move')").fetchone()[0]:
                 MOVED.append(day)
+            if con.execute("SELECT getvariable('monthly_start') = getvariable('monthly_through') + 1").fetchone()[0]:
+                APPENDED.append(day)
     with connect(paths) as con:
         yield con
 
@@ -192,6 +195,36 @@ def test_a_full_rebuild_equals_the_incremental_result(warehouse):
     assert before["daily_downloads"] == warehouse.execute("SELECT * FROM daily_downloads ORDER BY ALL").fetchall()
     for table in SHARE_TABLES:
         assert before[table] == rows_to_compare(warehouse, table), table
+
+
+MONTHLY_FROM_DAILY = """
+SELECT date_trunc('month', day)::DATE, model_id, sum(downloads), sum(downloads) FILTER (WHERE spike)
+FROM daily_downloads WHERE downloads > 0 GROUP BY ALL ORDER BY ALL
+"""
+
+
+def monthly_sums(con):
+    return con.execute("SELECT month, model_id, downloads, nullif(spike_downloads, 0) FROM monthly_downloads ORDER BY ALL").fetchall()
+
+
+def test_monthly_downloads_sum_the_daily_downloads(warehouse):
+    """Each daily refresh added its day to the month's sums (across the month's end too); a
+    replaced census in January sums January and February again, a rebuild everything: always
+    the daily downloads summed by month."""
+    assert APPENDED == CENSUSES[2:]  # the first census has no downloads, the second starts the sums
+    expected = warehouse.execute(MONTHLY_FROM_DAILY).fetchall()
+    assert {month for month, *_ in expected} == {date(2026, 1, 1), date(2026, 2, 1)}
+    assert any(spikes for *_, spikes in expected)
+    assert monthly_sums(warehouse) == expected
+    newest = warehouse.execute("SELECT max(day) FROM daily_downloads").fetchone()[0]
+    assert warehouse.execute("SELECT DISTINCT month, through_day FROM monthly_downloads ORDER BY 1").fetchall() == [
+        (date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 1), newest)]
+
+    refresh_metrics(warehouse, CENSUSES[15])
+    assert warehouse.execute("SELECT getvariable('monthly_start')").fetchone()[0] == date(2026, 1, 1)
+    assert monthly_sums(warehouse) == expected
+    refresh_metrics(warehouse)
+    assert monthly_sums(warehouse) == expected
 
 
 def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):

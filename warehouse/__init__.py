@@ -14,6 +14,7 @@ SCHEMA_FILES = (
     "core/orgs.sql",
     "core/model_lineage.sql",
     "core/daily_downloads.sql",
+    "core/monthly_downloads.sql",
     "core/credited_models.sql",
     "core/model_window_sums.sql",
     "marts/model_attribution.sql",
@@ -35,6 +36,7 @@ SCHEMA_FILES = (
 # The metric refresh, in order (pipeline/metrics.py).
 METRIC_FILES = (
     "load/daily_downloads.sql",
+    "load/monthly_downloads.sql",
     "load/credited_models.sql",
     "load/country_daily.sql",
     "load/country_share.sql",
@@ -45,6 +47,9 @@ METRIC_FILES = (
     "load/family_derivative_share.sql",
     "load/relative_adoption.sql",
 )
+# monthly_downloads: MONTHS_FILE lists the months to sum, MONTH_FILE sums one (pipeline/metrics.py).
+MONTHS_FILE = "load/monthly_downloads.sql"
+MONTH_FILE = "load/monthly_downloads_month.sql"
 
 
 def sql(name: str) -> str:
