@@ -80,10 +80,10 @@ def main() -> None:
 
 
 def _sum_months(con, from_day) -> float:
-    """Seconds to bring monthly_downloads up to date from `from_day`, with the refresh's SQL."""
+    """Seconds to bring monthly_downloads up to date from `from_day` as the refresh does
+    (its sum_months, here outside the refresh's transaction)."""
     started = time.monotonic()
-    con.execute("SET VARIABLE from_day = ?", [from_day])
-    sum_months(con)
+    sum_months(con, from_day)
     return time.monotonic() - started
 
 

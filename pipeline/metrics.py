@@ -31,8 +31,8 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
     try:
         for name in warehouse.METRIC_FILES:
             started = time.monotonic()
-            if name == warehouse.MONTHS_FILE:
-                sum_months(con)
+            if name == warehouse.MONTHS_TO_SUM_FILE:
+                sum_months(con, from_day)
             else:
                 con.execute(warehouse.sql(name))
             if seconds is not None:
@@ -44,12 +44,13 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
     return from_day
 
 
-def sum_months(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring monthly_downloads up to date with daily_downloads recomputed from
-    getvariable('from_day'): the months to sum are listed by MONTHS_FILE and summed one per
-    statement by MONTH_FILE (a year at once outgrows the memory cap at 2.5M models)."""
-    con.execute(warehouse.sql(warehouse.MONTHS_FILE))
+def sum_months(con: duckdb.DuckDBPyConnection, from_day: date) -> None:
+    """Bring monthly_downloads up to date with daily_downloads recomputed from `from_day`:
+    MONTHS_TO_SUM_FILE lists the months to sum, and SUM_MONTH_FILE sums each in a statement
+    of its own (a year at once outgrows the memory cap at 2.5M models)."""
+    con.execute("SET VARIABLE from_day = ?", [from_day])
+    con.execute(warehouse.sql(warehouse.MONTHS_TO_SUM_FILE))
     for (month,) in con.execute("SELECT month FROM months_to_sum ORDER BY month").fetchall():
         con.execute("SET VARIABLE month = ?", [month])
-        con.execute(warehouse.sql(warehouse.MONTH_FILE))
+        con.execute(warehouse.sql(warehouse.SUM_MONTH_FILE))
     con.execute("DROP TABLE carried; DROP TABLE months_to_sum")

@@ -37,7 +37,7 @@ def tables(paths):
     with connect(paths, read_only=True) as con:
         return {t: con.execute(f"SELECT * EXCLUDE (loaded_at) FROM {t} ORDER BY ALL").fetchall()
                 if t == "snapshots" else con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                for t in ("snapshots", "model_stats", "daily_downloads", "country_share")}
+                for t in ("snapshots", "model_stats", "daily_downloads", "monthly_downloads", "country_share")}
 
 
 def test_a_backfill_imports_history_rebuilds_and_names_the_gaps(world, paths, history):
@@ -55,6 +55,11 @@ def test_a_backfill_imports_history_rebuilds_and_names_the_gaps(world, paths, hi
     truth = census_truth(world, DAY + timedelta(days=1))
     assert imported == list(zip(truth["model_id"], truth["downloads_all_time"]))
     assert first_day == DAY + timedelta(days=1)  # the imported history feeds the daily downloads
+    with connect(paths, read_only=True) as con:  # and their monthly sums, the backfilled days included
+        monthly = con.execute("SELECT month, model_id, downloads FROM monthly_downloads ORDER BY ALL").fetchall()
+        summed = con.execute("SELECT date_trunc('month', day)::DATE, model_id, sum(downloads) FROM daily_downloads "
+                             "WHERE downloads > 0 GROUP BY ALL ORDER BY ALL").fetchall()
+    assert summed and monthly == summed
     before = tables(paths)
     backfill(start_date=DAY, end_date=DAY + timedelta(days=6), import_dir=str(history), home=str(paths.home))
     assert tables(paths) == before  # idempotent

@@ -2,6 +2,7 @@
 and reappearing models, against the simulated Hub's ground truth."""
 
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import cache
 
@@ -19,10 +20,11 @@ from pipeline.simulated_hub.world import INTERMEDIARIES, PLACEHOLDER_CUTOFF, mid
 from pipeline.warehouse import connect, load_census
 
 START = date(2026, 1, 1)
-SKIPPED = {5, 12, 13, 20}  # no census on these days: their downloads are estimated
+SKIPPED = {5, 12, 13, 20, 30, 31}  # no census on these days: their downloads are estimated
 CENSUSES = [START + timedelta(days=k) for k in range(35) if k not in SKIPPED]
 MOVED = []  # the censuses whose refresh moved the kept model sums by a day (load/concentration.sql)
 APPENDED = []  # the censuses whose refresh added its days to monthly_downloads (load/monthly_downloads.sql)
+INCREMENTAL = {}  # tables as the daily refreshes left them, before any test rebuilds them
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,7 @@ def warehouse(world, tmp_path_factory):
                 MOVED.append(day)
             if con.execute("SELECT getvariable('monthly_start') = getvariable('monthly_through') + 1").fetchone()[0]:
                 APPENDED.append(day)
+        INCREMENTAL["monthly_downloads"] = monthly_sums(con)
     with connect(paths) as con:
         yield con
 
@@ -207,34 +210,56 @@ def monthly_sums(con):
     return con.execute("SELECT month, model_id, downloads, nullif(spike_downloads, 0) FROM monthly_downloads ORDER BY ALL").fetchall()
 
 
+@contextmanager
+def scratch_copy(con):
+    """The warehouse copied into memory, current for the block: its changes are thrown away."""
+    main = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute("ATTACH ':memory:' AS scratch")
+    con.execute(f"COPY FROM DATABASE {main} TO scratch")
+    con.execute("USE scratch")
+    try:
+        yield
+    finally:
+        con.execute(f"USE {main}")
+        con.execute("DETACH scratch")
+
+
 def test_monthly_downloads_sum_the_daily_downloads(warehouse):
-    """Each daily refresh added its day to the month's sums (across the month's end too); a
-    replaced census in January sums January and February again, a rebuild everything: always
-    the daily downloads summed by month."""
+    """Each daily refresh added its days to the month's sums, across the month's end and a gap
+    over it (no census on January 31 and February 1): the daily downloads summed by month."""
     assert APPENDED == CENSUSES[2:]  # the first census has no downloads, the second starts the sums
     expected = warehouse.execute(MONTHLY_FROM_DAILY).fetchall()
     assert {month for month, *_ in expected} == {date(2026, 1, 1), date(2026, 2, 1)}
     assert any(spikes for *_, spikes in expected)
-    assert monthly_sums(warehouse) == expected
+    assert INCREMENTAL["monthly_downloads"] == expected
     newest = warehouse.execute("SELECT max(day) FROM daily_downloads").fetchone()[0]
     assert warehouse.execute("SELECT DISTINCT month, through_day FROM monthly_downloads ORDER BY 1").fetchall() == [
         (date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 1), newest)]
 
-    refresh_metrics(warehouse, CENSUSES[15])
-    assert warehouse.execute("SELECT getvariable('monthly_start')").fetchone()[0] == date(2026, 1, 1)
-    assert monthly_sums(warehouse) == expected
-    refresh_metrics(warehouse)
-    assert monthly_sums(warehouse) == expected
+
+def test_monthly_downloads_follow_a_replaced_census_and_a_shorter_history(warehouse):
+    """A January census replaced with other counters: January and February summed again from
+    their recomputed days. January's censuses then dropped as incomplete: its sums go too."""
+    with scratch_copy(warehouse):
+        warehouse.execute("UPDATE model_stats SET downloads_all_time = downloads_all_time + 5000 "
+                          "WHERE snapshot_date = ? AND downloads_all_time > 0", [CENSUSES[15]])
+        refresh_metrics(warehouse, CENSUSES[15])
+        assert warehouse.execute("SELECT getvariable('monthly_start')").fetchone()[0] == date(2026, 1, 1)
+        expected = warehouse.execute(MONTHLY_FROM_DAILY).fetchall()
+        assert expected != INCREMENTAL["monthly_downloads"]
+        assert monthly_sums(warehouse) == expected
+
+        warehouse.execute("UPDATE snapshots SET complete = false WHERE snapshot_date < DATE '2026-02-01'")
+        refresh_metrics(warehouse)
+        expected = warehouse.execute(MONTHLY_FROM_DAILY).fetchall()
+        assert {month for month, *_ in expected} == {date(2026, 2, 1)}
+        assert monthly_sums(warehouse) == expected
 
 
 def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
     """A daily refresh after an old model changes country and licence: equal to a full
     rebuild, though only the newest census was added."""
-    main = warehouse.execute("SELECT current_database()").fetchone()[0]
-    warehouse.execute("ATTACH ':memory:' AS scratch")
-    warehouse.execute(f"COPY FROM DATABASE {main} TO scratch")
-    warehouse.execute("USE scratch")
-    try:
+    with scratch_copy(warehouse):
         moved, namespace = warehouse.execute(
             "SELECT model_id, uploader_namespace FROM daily_downloads JOIN model_attribution USING (model_id) "
             "WHERE day = ? AND downloads > 0 AND uploader_category = uploader_country ORDER BY ALL LIMIT 1",
@@ -250,9 +275,6 @@ def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
         refresh_metrics(warehouse)
         for table in SHARE_TABLES:
             assert daily[table] == rows_to_compare(warehouse, table), table
-    finally:
-        warehouse.execute(f"USE {main}")
-        warehouse.execute("DETACH scratch")
 
 
 def truth_buckets(world, i):

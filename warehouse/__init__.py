@@ -47,9 +47,10 @@ METRIC_FILES = (
     "load/family_derivative_share.sql",
     "load/relative_adoption.sql",
 )
-# monthly_downloads: MONTHS_FILE lists the months to sum, MONTH_FILE sums one (pipeline/metrics.py).
-MONTHS_FILE = "load/monthly_downloads.sql"
-MONTH_FILE = "load/monthly_downloads_month.sql"
+# monthly_downloads (pipeline/metrics.py's sum_months): the first file clears and lists the
+# months to sum, the second sums one.
+MONTHS_TO_SUM_FILE = "load/monthly_downloads.sql"
+SUM_MONTH_FILE = "load/monthly_downloads_month.sql"
 
 
 def sql(name: str) -> str:
