@@ -17,8 +17,12 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+
+import duckdb
 
 from benchmarks import peak_rss_bytes
 from pipeline.attribution import classify
@@ -53,10 +57,12 @@ FROM synthetic s LEFT JOIN synthetic p ON p.i = s.parent;
 # One census per day from `first_day` for `days` days: each listed model's all-time counter,
 # its rate times its age plus a little that grows faster, so every model downloads a
 # different amount every day.
-HISTORY_SQL = """
+SNAPSHOTS_SQL = """
 INSERT INTO snapshots
 SELECT d, d, d, 'synthetic', 0, 0, 0, 0, true, now()
 FROM range(getvariable('first_day')::TIMESTAMP, getvariable('first_day')::TIMESTAMP + to_days(getvariable('days')), INTERVAL 1 DAY) r(d);
+"""
+HISTORY_SQL = SNAPSHOTS_SQL + """
 INSERT INTO model_stats
 SELECT d::DATE, m.model_id, NULL, s.rate * age + (age * age) // 50, NULL, NULL
 FROM synthetic s JOIN models m ON m.model_id = s.namespace || '/model-' || s.i,
@@ -114,19 +120,11 @@ def main() -> None:
     # One more day, as the daily flow adds it: a write session on a copy, load, refresh.
     new_day = FIRST_DAY + timedelta(days=days)
     started = time.monotonic()
-    with staged(paths) as db:
-        figures["copy_warehouse_s"] = time.monotonic() - started
-        with open_db(db) as con:
-            con.execute("CREATE TEMP VIEW synthetic AS FROM synthetic_models")
-            con.execute("SET VARIABLE first_day = ?", [new_day])
-            con.execute("SET VARIABLE days = 1")
-            load_started = time.monotonic()
-            con.execute(HISTORY_SQL)
-            figures["load_day_s"] = time.monotonic() - load_started
-            refresh_started, steps = time.monotonic(), {}
-            refresh_metrics(con, new_day, seconds=steps)
-            figures["refresh_one_day_s"] = time.monotonic() - refresh_started
-            figures.update(_per_step("refresh_one_day", steps))
+    with added_censuses(paths, new_day, 1, figures, "copy_warehouse_s", "load_day_s") as con:
+        refresh_started, steps = time.monotonic(), {}
+        refresh_metrics(con, new_day, seconds=steps)
+        figures["refresh_one_day_s"] = time.monotonic() - refresh_started
+        figures.update(_per_step("refresh_one_day", steps))
     figures["add_day_total_s"] = time.monotonic() - started
 
     with connect(paths, read_only=True) as con:
@@ -147,6 +145,25 @@ def generate_models(con, folder: Path, models: int, days: int) -> None:
     con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
     con.execute("SET VARIABLE days = ?", [days])
     con.execute(MODELS_SQL)
+
+
+@contextmanager
+def added_censuses(paths: Paths, first_day: date, days: int, figures: dict[str, float],
+                   copy_key: str, load_key: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write session as the daily flow opens one, with the synthetic models' censuses of
+    `days` days from `first_day` loaded (HISTORY_SQL; the models kept in `synthetic_models`):
+    the seconds of the warehouse's copy and of the load go to `figures`."""
+    started = time.monotonic()
+    with staged(paths) as db:
+        figures[copy_key] = time.monotonic() - started
+        with open_db(db) as con:
+            con.execute("CREATE TEMP VIEW synthetic AS FROM synthetic_models")
+            con.execute("SET VARIABLE first_day = ?", [first_day])
+            con.execute("SET VARIABLE days = ?", [days])
+            started = time.monotonic()
+            con.execute(HISTORY_SQL)
+            figures[load_key] = time.monotonic() - started
+            yield con
 
 
 def _per_step(prefix: str, seconds: dict[str, float]) -> dict[str, float]:

@@ -1,14 +1,19 @@
-"""Benchmark 5's month-by-month query at the issue's size, in its own process (so its peak
-memory is its own):
+"""Benchmark 5's month-by-month query at the issue's size, and the parts of benchmark 4's
+added day that can be timed there, in a process of its own (so its peak memory is its own):
 
     python -m benchmarks.queries SCALE DAYS FOLDER
 
-`daily_downloads` for round(2.5M x SCALE) models over DAYS days is generated straight into
-the warehouse's table (a full metric rebuild at that size is out of reach, BENCHMARKS.md
-4.), with the models, registry and lineage of benchmark 4 behind `model_attribution`, and
-summed into `monthly_downloads` by the refresh's own SQL; one more day is then added to
-those sums as a daily refresh adds it. The query is timed on a read-only connection, as a
-user runs it, from the daily rows and from their monthly sums. Prints one JSON line.
+`daily_downloads` for round(2.5M x SCALE) models over DAYS - 1 days is generated straight
+into the warehouse's table (a full metric rebuild at that size is out of reach,
+BENCHMARKS.md 4.), with the models, registry and lineage of benchmark 4 behind
+`model_attribution`, and summed into `monthly_downloads` by the refresh's own code. Then
+two censuses (every model's counter) book the DAYS-th day, and the refresh's steps that do
+not read the share tables' year of history are timed one by one, as a daily refresh runs
+them: the write session's copy of the warehouse file, daily downloads, their monthly sums,
+the credit fingerprints, and the daily tables the share tables sum (`country_daily`,
+`segment_daily`, `concentration_daily`). Their total is a lower bound on adding a day. Last,
+the month-by-month query is timed on a read-only connection, as a user runs it, from the
+daily rows and from their monthly sums. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks import peak_rss_bytes
-from benchmarks.metrics import FIRST_DAY, FULL_HUB, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY, generate_models, median_ms
+import warehouse
+from benchmarks.metrics import (FIRST_DAY, FULL_HUB, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY, SNAPSHOTS_SQL, added_censuses,
+                                generate_models, median_ms)
 from pipeline.attribution import classify
 from pipeline.metrics import EVERYTHING, sum_months
 from pipeline.settings import Paths
@@ -58,12 +65,26 @@ def main() -> None:
         con.execute(DOWNLOADERS_SQL)
         for day in range(days - 1):
             con.execute(DAY_SQL, {"day": day})
+        con.execute("SET VARIABLE days = ?", [days - 1])
+        con.execute(SNAPSHOTS_SQL)
         figures["generate_s"] = time.monotonic() - started
-        figures["monthly_sums_s"] = _sum_months(con, EVERYTHING)
-        con.execute(DAY_SQL, {"day": days - 1})  # the newest day, added as a daily refresh adds it
-        figures["monthly_sums_add_day_s"] = _sum_months(con, FIRST_DAY + timedelta(days=days - 1))
+        figures["monthly_sums_s"] = _timed(sum_months, con, EVERYTHING)
+        figures["credits_first_s"] = _timed(con.execute, warehouse.sql("load/credited_models.sql"))
+        con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
+
+    # The censuses of the history's last day and the day after, which book the last day.
+    new_day = FIRST_DAY + timedelta(days=days - 1)
+    with added_censuses(paths, new_day, 2, figures, "add_day:copy_warehouse_s", "load_censuses_s") as con:
+        con.execute("SET VARIABLE from_day = ?", [new_day])
+        figures["add_day:daily_downloads_s"] = _timed(con.execute, warehouse.sql("load/daily_downloads.sql"))
+        figures["add_day:monthly_downloads_s"] = _timed(sum_months, con, new_day)
+        for name in ("credited_models", "country_daily", "segment_daily", "concentration_daily"):
+            figures[f"add_day:{name}_s"] = _timed(con.execute, warehouse.sql(f"load/{name}.sql"))
+        if con.execute("SELECT getvariable('marts_from')").fetchone()[0] != new_day:
+            raise SystemExit("the credits changed: the daily tables were recomputed beyond the added day")
         figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
         figures["monthly_download_rows"] = con.execute("SELECT count(*) FROM monthly_downloads").fetchone()[0]
+    figures["add_day_timed_steps_s"] = sum(v for k, v in figures.items() if k.startswith("add_day:"))
     figures["warehouse_bytes"] = paths.warehouse.stat().st_size
     last_day = FIRST_DAY + timedelta(days=days - 1)
     with connect(paths, read_only=True) as con:
@@ -79,11 +100,10 @@ def main() -> None:
     print(json.dumps(figures))
 
 
-def _sum_months(con, from_day) -> float:
-    """Seconds to bring monthly_downloads up to date from `from_day` as the refresh does
-    (its sum_months, here outside the refresh's transaction)."""
+def _timed(step, *args) -> float:
+    """Seconds `step(*args)` took."""
     started = time.monotonic()
-    sum_months(con, from_day)
+    step(*args)
     return time.monotonic() - started
 
 
