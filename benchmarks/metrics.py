@@ -92,10 +92,8 @@ MONTHLY_ROLLUP_QUERY = MONTHLY_SHARES.format(month="d.month", table="monthly_dow
 
 
 def main() -> None:
-    scale, days, folder = float(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-    shutil.rmtree(folder, ignore_errors=True)
+    models, days, folder = arguments()
     paths = Paths(home=folder)
-    models = round(FULL_HUB * scale)
     figures: dict[str, float] = {"models": models, "days": days}
 
     with connect(paths) as con:
@@ -135,6 +133,14 @@ def main() -> None:
         figures["monthly_rollup_query_ms"] = median_ms(con, MONTHLY_ROLLUP_QUERY, last_day)
     figures["peak_rss_mib"] = peak_rss_bytes() / 2**20
     print(json.dumps(figures))
+
+
+def arguments() -> tuple[int, int, Path]:
+    """The process's arguments, SCALE DAYS FOLDER, as the number of models, the days of
+    history and the folder for the warehouse, emptied."""
+    scale, days, folder = float(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    shutil.rmtree(folder, ignore_errors=True)
+    return round(FULL_HUB * scale), days, folder
 
 
 def generate_models(con, folder: Path, models: int, days: int) -> None:

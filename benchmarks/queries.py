@@ -19,20 +19,17 @@ daily rows and from their monthly sums. Prints one JSON line.
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from benchmarks import peak_rss_bytes
-import warehouse
-from benchmarks.metrics import (FIRST_DAY, FULL_HUB, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY, SNAPSHOTS_SQL, added_censuses,
-                                generate_models, median_ms)
+from benchmarks.metrics import (FIRST_DAY, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY, SNAPSHOTS_SQL, added_censuses,
+                                arguments, generate_models, median_ms)
 from pipeline.attribution import classify
 from pipeline.metrics import EVERYTHING, sum_months
 from pipeline.settings import Paths
 from pipeline.warehouse import connect
+import warehouse
 
 # Each listed model's downloads of each day: benchmark 4's all-time counter (its rate times
 # its age plus a little that grows faster) differenced, every model downloading every day
@@ -53,10 +50,8 @@ WHERE age >= 0;
 
 
 def main() -> None:
-    scale, days, folder = float(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-    shutil.rmtree(folder, ignore_errors=True)
+    models, days, folder = arguments()
     paths = Paths(home=folder)
-    models = round(FULL_HUB * scale)
     figures: dict[str, float] = {"models": models, "days": days}
     with connect(paths) as con:
         started = time.monotonic()
