@@ -31,7 +31,9 @@ def main() -> None:
                         help="metrics and queries benchmarks: days of history (default 365)")
     parser.add_argument("--only", choices=BENCHMARKS, action="append",
                         help="run only these benchmarks (repeatable)")
-    parser.add_argument("--work", type=Path, help="folder for the benchmarks' data (default: a temporary one)")
+    parser.add_argument("--work", type=Path,
+                        help="folder for the benchmarks' data (default: a temporary one); the storage "
+                             "benchmark's stays in DIR/storage until it finishes, so a rerun resumes it")
     args = parser.parse_args()
     if not 0 < args.scale <= 2:
         parser.error("--scale must be in (0, 2]")
@@ -47,7 +49,7 @@ def main() -> None:
             results["census_rate_limited"] = _show(
                 "census under the rate limit", census_rate_limited(args.scale, work / "rate", args.speedup))
         if "storage" in chosen:
-            results["storage"] = _show("storage", storage(args.scale, work / "storage"))
+            results["storage"] = _show("storage", storage(args.scale, (args.work or work) / "storage"))
         if "metrics" in chosen:
             results["metrics"] = _show("metrics and queries", _in_process("metrics", args, work))
         if "queries" in chosen:

@@ -4,9 +4,12 @@ against the peer of keeping each day's full listing as Parquet."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,36 +23,47 @@ FULL_HUB = 2_500_000
 DAYS = 30
 
 
-def storage(scale: float, work: Path) -> dict:
+def storage(scale: float, home: Path) -> dict:
     """Thirty censuses, each loaded and archived as the daily flow does (the last one in a
     process of its own, `archive_step`, for its peak memory). The peer is each day's listing
-    (census/date=D/models.parquet) as the census wrote it, before archiving."""
+    (census/date=D/models.parquet) as the census wrote it, before archiving.
+
+    Each finished day's figures are kept in `home`/days.jsonl, so a run stopped part-way
+    (30 days at 2.5M models take hours) resumes after its last finished day; `home` is
+    removed once the figures are out."""
     world = World(seed=11, models_at=round(FULL_HUB * scale))
-    paths = Paths(home=work / "storage")
-    model_days = listing_bytes = 0
-    archive_seconds = []
-    with SimulatedHub(world, world.anchor) as hub:
-        for offset in range(DAYS):
-            hub.day = world.anchor + timedelta(days=offset)
-            record = run_census(paths, hub.url)
-            model_days += record.models
-            listing_bytes += (paths.census_day(record.snapshot_date) / "models.parquet").stat().st_size
-            with connect(paths) as con:
-                load_census(con, paths, hub.day)
-            if offset < DAYS - 1:
-                started = time.perf_counter()
-                archive_census(paths, hub.day)
-                archive_seconds.append(time.perf_counter() - started)
-    month_end = _step("append", paths, hub.day)
-    archive_seconds.append(month_end["month_end_append_s"])
-    month_end |= _step("replace", paths, hub.day)
+    paths = Paths(home=home)
+    done = _finished_days(home, world)
+    for offset in range(len(done), DAYS):
+        day = world.anchor + timedelta(days=offset)
+        with _hub(world, day) as url:
+            record = run_census(paths, url)
+        listing_bytes = (paths.census_day(record.snapshot_date) / "models.parquet").stat().st_size
+        with connect(paths) as con:
+            load_census(con, paths, day)
+        figures = {"day": day.isoformat(), "models": record.models, "listing_bytes": listing_bytes}
+        if offset < DAYS - 1:
+            started = time.perf_counter()
+            archive_census(paths, day)
+            figures["archive_s"] = time.perf_counter() - started
+        else:
+            month_end = _step("append", paths, day) | _step("replace", paths, day)
+            figures |= {"archive_s": month_end["month_end_append_s"], "month_end": month_end}
+        done.append(figures)
+        with (home / "days.jsonl").open("a") as progress:
+            progress.write(json.dumps(figures) + "\n")
+    model_days = sum(figures["models"] for figures in done)
+    listing_bytes = sum(figures["listing_bytes"] for figures in done)
+    archive_seconds = [figures["archive_s"] for figures in done]
     months = {month_file(paths, world.anchor + timedelta(days=offset)) for offset in range(DAYS)}
     archive_bytes = sum(path.stat().st_size for path in months)
     census_bytes = sum(path.stat().st_size for path in paths.census.rglob("*") if path.is_file())
     warehouse_bytes = paths.warehouse.stat().st_size
+    shutil.rmtree(home)
     return {
-        "models_first_day": round(FULL_HUB * scale),
+        "models_first_day": world.models_at,
         "model_days": model_days,
+        "days_resumed": sum(1 for figures in done if figures.get("resumed")),
         "peer_full_listings_bytes_per_model_day": listing_bytes / model_days,
         "archive_bytes_per_model_day": archive_bytes / model_days,
         "census_folder_bytes_per_model_day": census_bytes / model_days,
@@ -57,8 +71,46 @@ def storage(scale: float, work: Path) -> dict:
         "warehouse_bytes_per_model_day": warehouse_bytes / model_days,
         "archive_day_mean_s": sum(archive_seconds) / DAYS,
         "archive_day_max_s": max(archive_seconds),
-        **month_end,
+        **done[-1]["month_end"],
     }
+
+
+def _finished_days(home: Path, world: World) -> list[dict]:
+    """The days an earlier run of the same world finished in `home`, marked as resumed."""
+    home.mkdir(parents=True, exist_ok=True)
+    world_file, progress = home / "world.json", home / "days.jsonl"
+    this_world = {"seed": world.seed, "models_at": world.models_at, "anchor": world.anchor.isoformat()}
+    if not world_file.exists():
+        world_file.write_text(json.dumps(this_world))
+    elif json.loads(world_file.read_text()) != this_world:
+        raise SystemExit(f"{home} holds an unfinished storage run of another world "
+                         f"({world_file.read_text()}, not {json.dumps(this_world)}): "
+                         "rerun it with its own --scale, or remove the folder")
+    if not progress.exists():
+        return []
+    return [json.loads(line) | {"resumed": True} for line in progress.read_text().splitlines()]
+
+
+@contextmanager
+def _hub(world: World, day: date):
+    """The simulated Hub for `day`, served by a process of its own, so that rendering the
+    listing (the slow part, in Python) runs on the other core from the census; yields its URL."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    server = context.Process(target=_serve, args=(world.seed, world.models_at, world.anchor, day, child),
+                             daemon=True)
+    server.start()
+    try:
+        yield parent.recv()
+    finally:
+        server.terminate()
+        server.join()
+
+
+def _serve(seed: int, models_at: int, anchor: date, day: date, url_to) -> None:
+    hub = SimulatedHub(World(seed=seed, models_at=models_at, anchor=anchor), day)
+    url_to.send(hub.url)
+    hub.serve_forever()
 
 
 def _step(step: str, paths: Paths, day: date) -> dict:
