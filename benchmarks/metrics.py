@@ -110,7 +110,7 @@ def main() -> None:
         steps: dict[str, float] = {}
         refresh_metrics(con, seconds=steps)
         figures["full_rebuild_s"] = time.monotonic() - started
-        figures.update(_per_step("full_rebuild", steps))
+        figures.update(per_step("full_rebuild", steps))
         figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
     figures["warehouse_bytes"] = paths.warehouse.stat().st_size
@@ -122,7 +122,7 @@ def main() -> None:
         refresh_started, steps = time.monotonic(), {}
         refresh_metrics(con, new_day, seconds=steps)
         figures["refresh_one_day_s"] = time.monotonic() - refresh_started
-        figures.update(_per_step("refresh_one_day", steps))
+        figures.update(per_step("refresh_one_day", steps))
     figures["add_day_total_s"] = time.monotonic() - started
 
     with connect(paths, read_only=True) as con:
@@ -172,7 +172,7 @@ def added_censuses(paths: Paths, first_day: date, days: int, figures: dict[str, 
             yield con
 
 
-def _per_step(prefix: str, seconds: dict[str, float]) -> dict[str, float]:
+def per_step(prefix: str, seconds: dict[str, float]) -> dict[str, float]:
     """Each metric load file's seconds, as `<prefix>:<file>_s` (load/ and .sql left out)."""
     return {f"{prefix}:{name.removeprefix('load/').removesuffix('.sql')}_s": s for name, s in seconds.items()}
 

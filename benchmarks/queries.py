@@ -1,19 +1,19 @@
-"""Benchmark 5's month-by-month query at the issue's size, and the parts of benchmark 4's
-added day that can be timed there, in a process of its own (so its peak memory is its own):
+"""Benchmark 4's added day and benchmark 5's queries at the issue's size, in a process of
+its own (so its peak memory is its own):
 
     python -m benchmarks.queries SCALE DAYS FOLDER
 
-`daily_downloads` for round(2.5M x SCALE) models over DAYS - 1 days is generated straight
-into the warehouse's table (a full metric rebuild at that size is out of reach,
-BENCHMARKS.md 4.), with the models, registry and lineage of benchmark 4 behind
-`model_attribution`, and summed into `monthly_downloads` by the refresh's own code. Then
-two censuses (every model's counter) book the DAYS-th day, and the refresh's steps that do
-not read the share tables' year of history are timed one by one, as a daily refresh runs
-them: the write session's copy of the warehouse file, daily downloads, their monthly sums,
-the credit fingerprints, and the daily tables the share tables sum (`country_daily`,
-`segment_daily`, `concentration_daily`). Their total is a lower bound on adding a day. Last,
-the month-by-month query is timed on a read-only connection, as a user runs it, from the
-daily rows and from their monthly sums. Prints one JSON line.
+A warehouse as a daily refresh finds it after DAYS days of round(2.5M x SCALE) models is
+generated straight into its tables (a full metric rebuild at that size is out of reach,
+BENCHMARKS.md 4.): benchmark 4's models, registry, lineage and daily censuses
+(`model_stats`), their daily downloads (DAYS - 1 days, one statement a day), the monthly
+sums and credit fingerprints by the refresh's own code, and the daily tables the share
+tables sum: the refresh's own rows for the newest day, repeated on each earlier day of the
+year (the same units every day), with the model sums that concentration moves. Then one
+more census is loaded and `refresh_metrics` adds its day, as the daily flow does, timed
+file by file. Last, the headline lookup and the month-by-month query (from the daily rows
+and from their monthly sums) on a read-only connection, as a user runs them. Prints one
+JSON line.
 """
 
 from __future__ import annotations
@@ -23,29 +23,36 @@ import time
 from datetime import timedelta
 
 from benchmarks import peak_rss_bytes
-from benchmarks.metrics import (FIRST_DAY, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY, SNAPSHOTS_SQL, added_censuses,
-                                arguments, generate_models, median_ms)
+from benchmarks.metrics import (FIRST_DAY, HEADLINE_QUERY, HISTORY_SQL, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY,
+                                added_censuses, arguments, generate_models, median_ms, per_step)
 from pipeline.attribution import classify
-from pipeline.metrics import EVERYTHING, sum_months
+from pipeline.metrics import EVERYTHING, refresh_metrics, sum_months
 from pipeline.settings import Paths
 from pipeline.warehouse import connect
 import warehouse
 
-# Each listed model's downloads of each day: benchmark 4's all-time counter (its rate times
-# its age plus a little that grows faster) differenced, every model downloading every day
+# Each listed model's downloads of each day: the difference of HISTORY_SQL's counters (its
+# rate times its age plus a little that grows faster), every model downloading every day
 # from its creation (the worst case). One day per statement, as the daily refreshes append.
 DOWNLOADERS_SQL = """
 CREATE OR REPLACE TEMP TABLE downloaders AS
 SELECT namespace || '/model-' || i AS model_id, rate,
-       datediff('day', getvariable('first_day')::TIMESTAMPTZ, created_at) AS born
+       datediff('day', getvariable('history_start')::TIMESTAMPTZ, created_at) AS born
 FROM synthetic;
 """
 DAY_SQL = """
 INSERT INTO daily_downloads
-SELECT getvariable('first_day')::DATE + $day, model_id,
+SELECT getvariable('history_start')::DATE + $day, model_id,
        rate + ((age + 1) * (age + 1)) // 50 - (age * age) // 50, false, false, age = 0, false
 FROM (SELECT model_id, rate, $day - born AS age FROM downloaders)
 WHERE age >= 0;
+"""
+# The daily tables' rows of the newest day of downloads, repeated on each of the 364 days before it.
+DAILY_TABLES = ("country_daily", "segment_daily", "concentration_daily")
+REPEAT_SQL = """
+INSERT INTO {table}
+SELECT {table}.* REPLACE (day - back::INTEGER AS day) FROM {table}, range(1, 365) r(back)
+WHERE day = getvariable('marts_from') AND day - back::INTEGER >= getvariable('history_start');
 """
 
 
@@ -53,39 +60,56 @@ def main() -> None:
     models, days, folder = arguments()
     paths = Paths(home=folder)
     figures: dict[str, float] = {"models": models, "days": days}
+    newest = FIRST_DAY + timedelta(days=days - 2)  # the newest day of downloads before the added census
     with connect(paths) as con:
         started = time.monotonic()
         generate_models(con, folder, models, days)
         classify(con, folder)  # the models' lineage
+        con.execute("SET VARIABLE history_start = ?", [FIRST_DAY])
+        con.execute("SET VARIABLE days = 1")
         con.execute(DOWNLOADERS_SQL)
-        for day in range(days - 1):
-            con.execute(DAY_SQL, {"day": day})
-        con.execute("SET VARIABLE days = ?", [days - 1])
-        con.execute(SNAPSHOTS_SQL)
+        for day in range(days):
+            con.execute("SET VARIABLE first_day = ?", [FIRST_DAY + timedelta(days=day)])
+            con.execute(HISTORY_SQL)  # the day's census
+            if day < days - 1:
+                con.execute(DAY_SQL, {"day": day})
         figures["generate_s"] = time.monotonic() - started
         figures["monthly_sums_s"] = _timed(sum_months, con, EVERYTHING)
+        con.execute("SET VARIABLE from_day = ?", [newest])
         figures["credits_first_s"] = _timed(con.execute, warehouse.sql("load/credited_models.sql"))
+        started = time.monotonic()
+        # not the whole history (every model's credits are new here): its newest day, one window end
+        con.execute("SET VARIABLE marts_from = ?", [newest])
+        con.execute("SET VARIABLE few_window_ends = true")
+        for table in DAILY_TABLES:
+            con.execute(warehouse.sql(f"load/{table}.sql"))
+            con.execute(REPEAT_SQL.format(table=table))
+        figures["daily_tables_s"] = time.monotonic() - started
+        # the model sums from their year of rows, as a first refresh sums them
+        figures["model_sums_first_s"] = _timed(con.execute, warehouse.sql("load/concentration.sql"))
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
+    figures["history_warehouse_bytes"] = paths.warehouse.stat().st_size
 
-    # The censuses of the history's last day and the day after, which book the last day.
-    new_day = FIRST_DAY + timedelta(days=days - 1)
-    with added_censuses(paths, new_day, 2, figures, "add_day:copy_warehouse_s", "load_censuses_s") as con:
-        con.execute("SET VARIABLE from_day = ?", [new_day])
-        figures["add_day:daily_downloads_s"] = _timed(con.execute, warehouse.sql("load/daily_downloads.sql"))
-        figures["add_day:monthly_downloads_s"] = _timed(sum_months, con, new_day)
-        for name in ("credited_models", "country_daily", "segment_daily", "concentration_daily"):
-            figures[f"add_day:{name}_s"] = _timed(con.execute, warehouse.sql(f"load/{name}.sql"))
-        if con.execute("SELECT getvariable('marts_from')").fetchone()[0] != new_day:
-            raise SystemExit("the credits changed: the daily tables were recomputed beyond the added day")
+    new_day = FIRST_DAY + timedelta(days=days)
+    started = time.monotonic()
+    with added_censuses(paths, new_day, 1, figures, "add_day:copy_warehouse_s", "add_day:load_census_s") as con:
+        steps: dict[str, float] = {}
+        if refresh_metrics(con, new_day, seconds=steps) != newest + timedelta(days=1) or \
+                con.execute("SELECT getvariable('marts_from')").fetchone()[0] != newest + timedelta(days=1):
+            raise SystemExit("the refresh recomputed more than the added day: the history is not as a refresh left it")
+        figures.update(per_step("add_day", steps))
         figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
         figures["monthly_download_rows"] = con.execute("SELECT count(*) FROM monthly_downloads").fetchone()[0]
-    figures["add_day_timed_steps_s"] = sum(v for k, v in figures.items() if k.startswith("add_day:"))
+    figures["add_day_total_s"] = time.monotonic() - started  # with the publishing of the session's copy
     figures["warehouse_bytes"] = paths.warehouse.stat().st_size
-    last_day = FIRST_DAY + timedelta(days=days - 1)
+
+    booked = new_day - timedelta(days=1)
     with connect(paths, read_only=True) as con:
-        figures["monthly_query_ms"] = median_ms(con, MONTHLY_QUERY, last_day, runs=3)
-        figures["monthly_rollup_query_ms"] = median_ms(con, MONTHLY_ROLLUP_QUERY, last_day, runs=3)
-        daily, monthly = ({(month, country): share for month, country, share in con.execute(query, [last_day]).fetchall()}
+        figures["headline_query_ms"] = median_ms(con, HEADLINE_QUERY, booked)
+        figures["headline_rows"] = len(con.execute(HEADLINE_QUERY, [booked]).fetchall())
+        figures["monthly_query_ms"] = median_ms(con, MONTHLY_QUERY, booked, runs=3)
+        figures["monthly_rollup_query_ms"] = median_ms(con, MONTHLY_ROLLUP_QUERY, booked, runs=3)
+        daily, monthly = ({(month, country): share for month, country, share in con.execute(query, [booked]).fetchall()}
                           for query in (MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY))
     if daily.keys() != monthly.keys():
         raise SystemExit("the month-by-month shares from the daily rows and from their monthly sums differ")
