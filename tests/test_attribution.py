@@ -125,7 +125,7 @@ def test_coverage_is_the_share_of_downloads_with_a_known_country(warehouse, path
 
 
 def test_origin_countries_equal_the_worlds_truth(world, hub, paths, lister):
-    record = run_census(paths, hub.url, lister=lister)
+    run_census(paths, hub.url, lister=lister)
     with connect(paths) as con:
         load_census(con, paths, DAY)
         classify(con, paths.home)

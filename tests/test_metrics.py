@@ -22,7 +22,8 @@ from pipeline.warehouse import connect, load_census
 START = date(2026, 1, 1)
 SKIPPED = {5, 12, 13, 20, 30, 31}  # no census on these days: their downloads are estimated
 CENSUSES = [START + timedelta(days=k) for k in range(35) if k not in SKIPPED]
-MOVED = []  # the censuses whose refresh moved the kept model sums by a day (load/concentration.sql)
+MOVED = []  # the censuses whose refresh moved every share table's kept sums by a day (marts/window_sums.sql)
+KEPT_SUMS = ("country_window_sums", "segment_window_sums", "concentration_window_sums", "family_window_sums")
 APPENDED = []  # the censuses whose refresh added its days to monthly_downloads (load/monthly_downloads.sql)
 INCREMENTAL = {}  # tables as the daily refreshes left them, before any test rebuilds them
 
@@ -38,17 +39,29 @@ def warehouse(world, tmp_path_factory):
     with SimulatedHub(world, START, max_page_size=1000) as hub, connect(paths) as con:
         for day in CENSUSES:
             hub.day = day
-            record = run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
+            run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
             load_census(con, paths, day)
             classify(con, paths.home)
+            kept_ends = kept_sums_ends(con)
             refresh_metrics(con, day)  # incremental: one interval a day
-            if con.execute("SELECT getvariable('sums_move')").fetchone()[0]:
+            if sums_moved(con, kept_ends):
                 MOVED.append(day)
             if con.execute("SELECT getvariable('monthly_start') = getvariable('monthly_through') + 1").fetchone()[0]:
                 APPENDED.append(day)
         INCREMENTAL["monthly_downloads"] = monthly_sums(con)
     with connect(paths) as con:
         yield con
+
+
+def kept_sums_ends(con) -> list:
+    return [con.execute(f"SELECT max(day) FROM {table}").fetchone()[0] for table in KEPT_SUMS]
+
+
+def sums_moved(con, kept_ends) -> bool:
+    """Whether the refresh just run moved every share table's kept sums (each load file's
+    sums_move, from their ends before it)."""
+    marts_from, few_ends = con.execute("SELECT getvariable('marts_from'), getvariable('few_window_ends')").fetchone()
+    return few_ends and all(end == marts_from - timedelta(days=1) for end in kept_ends)
 
 
 @cache
@@ -549,10 +562,10 @@ def test_relative_adoption_equals_the_truth(world, warehouse):
     assert len(expected) > 100 and got == expected
 
 
-def test_moved_model_sums_equal_a_rebuild_when_days_leave_the_year(tmp_path):
+def test_moved_sums_equal_a_rebuild_when_days_leave_the_year(tmp_path):
     """The 35-day history above never drops a day out of a 365-day window. Here a 400-day
     synthetic one does (the metrics benchmark's generator, 100 models): two days added as
-    daily refreshes, moving the kept model sums, then a rebuild that sums them again."""
+    daily refreshes, moving the kept sums, then a rebuild that sums them again."""
     paths = Paths(home=tmp_path)
     last = FIRST_DAY + timedelta(days=400)
     with connect(paths) as con:
@@ -568,9 +581,13 @@ def test_moved_model_sums_equal_a_rebuild_when_days_leave_the_year(tmp_path):
         for day in (last, last + timedelta(days=1)):
             con.execute("SET VARIABLE first_day = ?", [day])
             con.execute(HISTORY_SQL)
+            kept_ends = kept_sums_ends(con)
             refresh_metrics(con, day)
-            assert con.execute("SELECT getvariable('sums_move')").fetchone()[0]
-        moved = rows_to_compare(con, "concentration")
-        assert con.execute("SELECT count(*) FROM model_window_sums WHERE window_days = 365").fetchone()[0] > 100
+            assert sums_moved(con, kept_ends)
+        moved = {table: rows_to_compare(con, table) for table in SHARE_TABLES}
+        assert con.execute("SELECT count(*) FROM concentration_window_sums WHERE window_days = 365 AND grp.level = 'model'").fetchone()[0] > 100
+        for table in KEPT_SUMS:  # with fractional units leaving windows
+            assert con.execute(f"SELECT count(DISTINCT window_days) FROM {table}").fetchone()[0] == 3, table
         refresh_metrics(con)
-        assert con.execute("SELECT * FROM concentration ORDER BY ALL").fetchall() == moved
+        for table in SHARE_TABLES:
+            assert con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == moved[table], table

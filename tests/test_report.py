@@ -21,7 +21,7 @@ def test_the_report_draws_every_chart_offline(world, paths, browser_page, tmp_pa
     with SimulatedHub(world, DAY, max_page_size=1000) as hub, connect(paths) as con:
         for offset in range(6):
             hub.day = DAY + timedelta(days=offset)
-            record = run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
+            run_census(paths, hub.url, lister=HubLister(base_wait=0.01))
             load_census(con, paths, hub.day)
             classify(con, paths.home)
             refresh_metrics(con, hub.day)

@@ -1,13 +1,18 @@
--- Recompute country_share for the windows ending from getvariable('marts_from') on.
+-- Recompute country_share for the windows ending from getvariable('marts_from') on,
+-- moving its kept sums (marts/window_sums.sql).
 DELETE FROM country_share WHERE day >= getvariable('marts_from');
+
+SET VARIABLE kept_sums_end = (SELECT max(day) FROM country_window_sums);
+SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
+                                  AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
 CREATE OR REPLACE TEMP VIEW windowed_input AS
 SELECT day, {'attribution': attribution, 'cohort': cohort, 'excluding_spikes': excluding_spikes} AS grp,
        country AS unit, downloads
-FROM country_daily WHERE day > getvariable('marts_from') - 365;
+FROM country_daily WHERE day >= getvariable('marts_from') - 365;
 
 INSERT INTO country_share
-WITH summed AS (FROM trailing_sums('windowed_input')),
+WITH summed AS (FROM window_sums('windowed_input', 'country_window_sums')),
 days_with_downloads AS (
     SELECT day,
            count(*) OVER (days RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW) AS d7,
@@ -21,8 +26,13 @@ covered AS (
     FROM days_with_downloads
 )
 SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_spikes, s.unit, s.downloads,
-       s.downloads / sum(s.downloads) OVER (PARTITION BY s.day, s.window_days, s.grp) AS share,
+       -- over the exact sum: the same share however the rows are ordered
+       s.downloads / (sum(s.exact_downloads) OVER (PARTITION BY s.day, s.window_days, s.grp))::DOUBLE AS share,
        v.days_with_data
 FROM summed s JOIN covered v USING (day, window_days);
 
+CREATE OR REPLACE TEMP TABLE kept AS FROM sums_to_keep('windowed_input', 'country_window_sums');
+DELETE FROM country_window_sums;
+INSERT INTO country_window_sums FROM kept;
+DROP TABLE kept;
 DROP VIEW windowed_input;

@@ -1,6 +1,10 @@
 -- Recompute family_derivative_share for the windows ending from getvariable('marts_from') on,
--- from the family segments of segment_daily.
+-- from the family segments of segment_daily, moving its kept sums (marts/window_sums.sql).
 DELETE FROM family_derivative_share WHERE day >= getvariable('marts_from');
+
+SET VARIABLE kept_sums_end = (SELECT max(day) FROM family_window_sums);
+SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
+                                  AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
 CREATE OR REPLACE TEMP VIEW windowed_input AS
 SELECT day, {'excluding_spikes': excluding_spikes, 'part': part} AS grp, segment AS unit, downloads
@@ -11,14 +15,14 @@ FROM (
     SELECT day, excluding_spikes, segment, 'derivative', derivative_downloads
     FROM segment_daily WHERE dimension = 'family' AND cohort = 'all'
 )
-WHERE day > getvariable('marts_from') - 365;
+WHERE day >= getvariable('marts_from') - 365;
 
 INSERT INTO family_derivative_share
 WITH summed AS (
     SELECT day, window_days, grp.excluding_spikes, unit AS family,
            sum(downloads) FILTER (WHERE grp.part = 'all') AS downloads,
            coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0) AS derivative_downloads
-    FROM trailing_sums('windowed_input')
+    FROM window_sums('windowed_input', 'family_window_sums')
     GROUP BY ALL
 )
 SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloads,
@@ -27,4 +31,8 @@ SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloa
 FROM summed
 QUALIFY rank <= 100;
 
+CREATE OR REPLACE TEMP TABLE kept AS FROM sums_to_keep('windowed_input', 'family_window_sums');
+DELETE FROM family_window_sums;
+INSERT INTO family_window_sums FROM kept;
+DROP TABLE kept;
 DROP VIEW windowed_input;
