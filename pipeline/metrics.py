@@ -27,6 +27,7 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
         ).fetchone()[0]
         from_day = before or changed
     con.execute("SET VARIABLE from_day = ?", [from_day])
+    con.execute("SET VARIABLE census_from = ?", [changed or EVERYTHING])  # relative_adoption reads censuses, not intervals
     con.begin()
     try:
         for name in warehouse.METRIC_FILES:

@@ -56,6 +56,10 @@ def open_db(path: Path):
     so the file stands alone (no write-ahead log) when it is published."""
     con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
     try:
+        for table in warehouse.FORMER_TABLES:
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                           [table]).fetchone()[0]:
+                con.execute(f"DROP TABLE {table}")
         for name in warehouse.SCHEMA_FILES:
             con.execute(warehouse.sql(name))
         yield con

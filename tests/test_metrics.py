@@ -270,9 +270,12 @@ def test_monthly_downloads_follow_a_replaced_census_and_a_shorter_history(wareho
 
 
 def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
-    """A daily refresh after an old model changes country and licence: equal to a full
-    rebuild, though only the newest census was added."""
+    """A daily refresh after an old model changes country and licence, and a base model its
+    size: equal to a full rebuild, though only the newest census was added."""
     with scratch_copy(warehouse):
+        resized = warehouse.execute("SELECT model_id FROM relative_adoption WHERE size_class <> '>=200B' "
+                                    "ORDER BY ALL LIMIT 1").fetchone()[0]
+        warehouse.execute("UPDATE models SET params_total = 4e11 WHERE model_id = ?", [resized])
         moved, namespace = warehouse.execute(
             "SELECT model_id, uploader_namespace FROM daily_downloads JOIN model_attribution USING (model_id) "
             "WHERE day = ? AND downloads > 0 AND uploader_category = uploader_country ORDER BY ALL LIMIT 1",
@@ -285,6 +288,8 @@ def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
             "SELECT DISTINCT country FROM country_share WHERE day < ?", [CENSUSES[-2]]).fetchall()
         assert warehouse.execute("SELECT count(*) FROM segment_daily WHERE segment = 'relicensed' AND day = ?",
                                  [CENSUSES[1]]).fetchone()[0] > 0
+        assert warehouse.execute("SELECT DISTINCT size_class FROM relative_adoption WHERE model_id = ?",
+                                 [resized]).fetchall() == [(">=200B",)]  # its whole history moved class
         refresh_metrics(warehouse)
         for table in SHARE_TABLES:
             assert daily[table] == rows_to_compare(warehouse, table), table

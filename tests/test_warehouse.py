@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import duckdb
+
 from pipeline.census import run_census
 from pipeline.simulated_hub import SimulatedHub
 from pipeline.simulated_hub.world import PLACEHOLDER_CUTOFF
@@ -29,6 +31,18 @@ def test_every_table_and_column_is_documented(paths):
                                       "model_attribution", "coverage", "unclassified_namespaces"}
     assert all(comment for _, comment in tables)
     assert columns == []
+
+
+def test_a_table_that_became_a_view_is_replaced(paths):
+    """A warehouse from before relative_adoption became a view holds it as a table: opening it
+    drops the table (the next refresh recomputes its counters) and creates the view."""
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.warehouse)) as old:
+        old.execute("CREATE TABLE relative_adoption (snapshot_date DATE, model_id VARCHAR)")
+    for _ in range(2):  # and a warehouse opened again keeps its view
+        with connect(paths) as con:
+            assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'relative_adoption'").fetchone() == (1,)
+            assert con.execute("SELECT count(*) FROM relative_adoption").fetchone() == (0,)
 
 
 def test_the_newest_census_owns_a_models_metadata(world, paths, lister):

@@ -33,6 +33,9 @@ SCHEMA_FILES = (
     "marts/family_derivative_share.sql",
     "marts/relative_adoption.sql",
 )
+# Tables a later schema replaced with a view of the same name: dropped before the schema
+# runs (relative_adoption became a view over adoption_counters and adoption_baselines).
+FORMER_TABLES = ("relative_adoption",)
 # The metric refresh, in order (pipeline/metrics.py).
 METRIC_FILES = (
     "load/daily_downloads.sql",

@@ -1,34 +1,81 @@
--- Rebuild relative_adoption from model_stats (the counters at each age, not daily_downloads).
-DELETE FROM relative_adoption;
+-- Bring relative_adoption up to date: the counters of the censuses from
+-- getvariable('census_from') on (every census on a rebuild), and every counter of a model
+-- whose base-model facts changed; then the ten largest counters of each (size, quarter, age)
+-- group they are in. A day's census adds a counter per base model, and a group's baseline
+-- moves only where one enters its top ten: the history's counters are read only for groups
+-- that lose some (a replaced census, a changed model).
+CREATE OR REPLACE TEMP TABLE base_models AS
+SELECT model_id, created_at::DATE AS released, size_class(params_total) AS size_class,
+       year(created_at) || '-Q' || quarter(created_at) AS release_quarter
+FROM models
+WHERE model_id NOT IN (SELECT model_id FROM model_lineage)
+  AND params_total IS NOT NULL
+  AND coalesce(library_name, '') NOT IN ('gguf', 'mlx')
+  AND coalesce(pipeline_tag, '') NOT IN ('sentence-similarity', 'feature-extraction')
+  AND created_at >= TIMESTAMPTZ '2025-02-27 00:00:00+00';
 
-INSERT INTO relative_adoption
-WITH base_models AS (
-    SELECT
-        model_id, created_at::DATE AS released,
-        size_class(params_total) AS size_class,
-        year(created_at) || '-Q' || quarter(created_at) AS release_quarter
-    FROM models
-    WHERE model_id NOT IN (SELECT model_id FROM model_lineage)
-      AND params_total IS NOT NULL
-      AND coalesce(library_name, '') NOT IN ('gguf', 'mlx')
-      AND coalesce(pipeline_tag, '') NOT IN ('sentence-similarity', 'feature-extraction')
-      AND created_at >= TIMESTAMPTZ '2025-02-27 00:00:00+00'
-),
-at_age AS (
+-- models that joined or left the base models, or whose counters are grouped otherwise now
+CREATE OR REPLACE TEMP TABLE readopted AS
+SELECT model_id
+FROM base_models n FULL JOIN adoption_models o USING (model_id)
+WHERE n.released IS DISTINCT FROM o.released OR n.size_class IS DISTINCT FROM o.size_class
+   OR n.release_quarter IS DISTINCT FROM o.release_quarter;
+SET VARIABLE any_readopted = (SELECT count(*) > 0 FROM readopted);
+
+-- the groups whose counters are replaced: their top ten is counted again from their counters
+CREATE OR REPLACE TEMP TABLE recounted AS
+SELECT DISTINCT size_class, release_quarter, age_days FROM adoption_counters
+WHERE snapshot_date >= getvariable('census_from')
+UNION
+SELECT DISTINCT size_class, release_quarter, age_days FROM adoption_counters
+WHERE model_id IN (SELECT model_id FROM readopted) AND getvariable('any_readopted');
+SET VARIABLE any_recounted = (SELECT count(*) > 0 FROM recounted);
+
+DELETE FROM adoption_counters WHERE snapshot_date >= getvariable('census_from');
+DELETE FROM adoption_counters WHERE model_id IN (SELECT model_id FROM readopted) AND getvariable('any_readopted');
+DELETE FROM adoption_models WHERE model_id IN (SELECT model_id FROM readopted);
+INSERT INTO adoption_models SELECT * FROM base_models WHERE model_id IN (SELECT model_id FROM readopted);
+
+-- each constant bound prunes: a day reads its own census, not model_stats' history
+CREATE OR REPLACE TEMP TABLE added AS
+WITH counters AS NOT MATERIALIZED (
     SELECT s.snapshot_date, b.model_id, b.size_class, b.release_quarter,
            (s.snapshot_date - b.released)::INTEGER AS age_days, s.downloads_all_time AS cumulative_downloads
-    FROM model_stats s
-    JOIN snapshots USING (snapshot_date)
-    JOIN base_models b USING (model_id)
+    FROM model_stats s JOIN snapshots USING (snapshot_date) JOIN base_models b USING (model_id)
     WHERE snapshots.complete
 )
-SELECT snapshot_date, model_id, size_class, release_quarter, age_days, cumulative_downloads,
-       baseline, cumulative_downloads / nullif(baseline, 0)
+SELECT * FROM counters WHERE snapshot_date >= getvariable('census_from')
+UNION ALL
+SELECT * FROM counters
+WHERE snapshot_date < getvariable('census_from') AND getvariable('any_readopted')
+  AND model_id IN (SELECT model_id FROM readopted);
+INSERT INTO adoption_counters FROM added;
+
+CREATE OR REPLACE TEMP TABLE tops AS
+SELECT size_class, release_quarter, age_days, max(cumulative_downloads, 10) AS top_downloads
 FROM (
-    SELECT *,
-           nth_value(cumulative_downloads, 10) OVER (
-               PARTITION BY size_class, release_quarter, age_days ORDER BY cumulative_downloads DESC
-               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-           ) AS baseline
-    FROM at_age
-);
+    SELECT size_class, release_quarter, age_days, cumulative_downloads
+    FROM adoption_counters SEMI JOIN recounted USING (size_class, release_quarter, age_days)
+    WHERE getvariable('any_recounted')
+    UNION ALL  -- the other groups a counter was added to: their kept ten and the added counters
+    SELECT size_class, release_quarter, age_days, unnest(top_downloads)
+    FROM adoption_baselines SEMI JOIN added USING (size_class, release_quarter, age_days)
+    ANTI JOIN recounted USING (size_class, release_quarter, age_days)
+    UNION ALL
+    SELECT size_class, release_quarter, age_days, cumulative_downloads
+    FROM added ANTI JOIN recounted USING (size_class, release_quarter, age_days)
+)
+GROUP BY ALL;
+
+DELETE FROM adoption_baselines b USING recounted r
+WHERE b.size_class = r.size_class AND b.release_quarter = r.release_quarter AND b.age_days = r.age_days;
+DELETE FROM adoption_baselines b USING tops t
+WHERE b.size_class = t.size_class AND b.release_quarter = t.release_quarter AND b.age_days = t.age_days;
+INSERT INTO adoption_baselines
+SELECT size_class, release_quarter, age_days, top_downloads, top_downloads[10] FROM tops;
+
+DROP TABLE base_models;
+DROP TABLE readopted;
+DROP TABLE recounted;
+DROP TABLE added;
+DROP TABLE tops;

@@ -1,15 +1,55 @@
--- The ATOM Project's Relative Adoption Metric for base models.
-CREATE TABLE IF NOT EXISTS relative_adoption (
+-- The ATOM Project's Relative Adoption Metric for base models: each census's counters
+-- (adoption_counters) divided by their group's baseline (adoption_baselines). Kept apart so
+-- that a day's census adds its counters and moves only the baselines it changes, never
+-- rewriting the history's rows (load/relative_adoption.sql).
+CREATE TABLE IF NOT EXISTS adoption_counters (
     snapshot_date         DATE NOT NULL,
     model_id              VARCHAR NOT NULL,
     size_class            VARCHAR NOT NULL,
     release_quarter       VARCHAR NOT NULL,
     age_days              INTEGER NOT NULL,
-    cumulative_downloads  BIGINT NOT NULL,
-    baseline_downloads    BIGINT,
-    relative_adoption     DOUBLE
+    cumulative_downloads  BIGINT NOT NULL
 );
-COMMENT ON TABLE relative_adoption IS 'ATOM Project''s Relative Adoption Metric: a base model''s cumulative downloads at age t divided by those of the 10th most downloaded base model of its size class, released the same quarter, at the same age. Base models: no declared parent, a safetensors size, not a GGUF/MLX re-upload nor an embedding model, created on or after 2025-02-27 (so the all-time counter covers its whole life).';
+COMMENT ON TABLE adoption_counters IS 'The counters relative_adoption compares: one row per base model (see relative_adoption) per complete census.';
+COMMENT ON COLUMN adoption_counters.snapshot_date IS 'The census the counter comes from.';
+COMMENT ON COLUMN adoption_counters.model_id IS 'The base model.';
+COMMENT ON COLUMN adoption_counters.size_class IS 'Parameter bucket: <1B, 1-10B, 10-50B, 50-200B, >=200B.';
+COMMENT ON COLUMN adoption_counters.release_quarter IS 'Quarter of creation, like 2025-Q3.';
+COMMENT ON COLUMN adoption_counters.age_days IS 'Days since creation at the census (snapshot_date - created_at date).';
+COMMENT ON COLUMN adoption_counters.cumulative_downloads IS 'downloads_all_time at the census.';
+
+CREATE TABLE IF NOT EXISTS adoption_baselines (
+    size_class          VARCHAR NOT NULL,
+    release_quarter     VARCHAR NOT NULL,
+    age_days            INTEGER NOT NULL,
+    top_downloads       BIGINT[] NOT NULL,
+    baseline_downloads  BIGINT
+);
+COMMENT ON TABLE adoption_baselines IS 'Each (size class, release quarter, age) group of adoption_counters: its ten largest counters, the tenth being the baseline relative_adoption divides by.';
+COMMENT ON COLUMN adoption_baselines.size_class IS 'Parameter bucket (adoption_counters.size_class).';
+COMMENT ON COLUMN adoption_baselines.release_quarter IS 'Quarter of creation (adoption_counters.release_quarter).';
+COMMENT ON COLUMN adoption_baselines.age_days IS 'Age in days (adoption_counters.age_days).';
+COMMENT ON COLUMN adoption_baselines.top_downloads IS 'The group''s ten largest cumulative_downloads, largest first (fewer when the group has fewer counters).';
+COMMENT ON COLUMN adoption_baselines.baseline_downloads IS 'The tenth of them; NULL when the group has fewer than 10 counters.';
+
+CREATE TABLE IF NOT EXISTS adoption_models (
+    model_id         VARCHAR NOT NULL,
+    released         DATE NOT NULL,
+    size_class       VARCHAR NOT NULL,
+    release_quarter  VARCHAR NOT NULL
+);
+COMMENT ON TABLE adoption_models IS 'Bookkeeping of the metric refresh: the base models adoption_counters holds, with the facts their counters are grouped by. A model that leaves or joins the base models, or whose facts change, has its counters recomputed.';
+COMMENT ON COLUMN adoption_models.model_id IS 'The base model.';
+COMMENT ON COLUMN adoption_models.released IS 'Its creation day (models.created_at), from which ages are counted.';
+COMMENT ON COLUMN adoption_models.size_class IS 'Its parameter bucket.';
+COMMENT ON COLUMN adoption_models.release_quarter IS 'Its quarter of creation.';
+
+CREATE OR REPLACE VIEW relative_adoption AS
+SELECT c.snapshot_date, c.model_id, c.size_class, c.release_quarter, c.age_days, c.cumulative_downloads,
+       b.baseline_downloads, c.cumulative_downloads / nullif(b.baseline_downloads, 0) AS relative_adoption
+FROM adoption_counters c
+LEFT JOIN adoption_baselines b USING (size_class, release_quarter, age_days);
+COMMENT ON VIEW relative_adoption IS 'ATOM Project''s Relative Adoption Metric: a base model''s cumulative downloads at age t divided by those of the 10th most downloaded base model of its size class, released the same quarter, at the same age. Base models: no declared parent, a safetensors size, not a GGUF/MLX re-upload nor an embedding model, created on or after 2025-02-27 (so the all-time counter covers its whole life).';
 COMMENT ON COLUMN relative_adoption.snapshot_date IS 'The census the counter comes from.';
 COMMENT ON COLUMN relative_adoption.model_id IS 'The base model.';
 COMMENT ON COLUMN relative_adoption.size_class IS 'Parameter bucket: <1B, 1-10B, 10-50B, 50-200B, >=200B.';
