@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -50,8 +51,7 @@ def storage(scale: float, home: Path) -> dict:
             month_end = _step("append", paths, day) | _step("replace", paths, day)
             figures |= {"archive_s": month_end["month_end_append_s"], "month_end": month_end}
         done.append(figures)
-        with (home / "days.jsonl").open("a") as progress:
-            progress.write(json.dumps(figures) + "\n")
+        _write_atomically(home / "days.jsonl", "".join(json.dumps(day) + "\n" for day in done))
     model_days = sum(figures["models"] for figures in done)
     listing_bytes = sum(figures["listing_bytes"] for figures in done)
     archive_seconds = [figures["archive_s"] for figures in done]
@@ -59,6 +59,7 @@ def storage(scale: float, home: Path) -> dict:
     archive_bytes = sum(path.stat().st_size for path in months)
     census_bytes = sum(path.stat().st_size for path in paths.census.rglob("*") if path.is_file())
     warehouse_bytes = paths.warehouse.stat().st_size
+    (home / "days.jsonl").unlink()  # first: a rerun after a kill while removing starts afresh
     shutil.rmtree(home)
     return {
         "models_first_day": world.models_at,
@@ -91,26 +92,42 @@ def _finished_days(home: Path, world: World) -> list[dict]:
     return [json.loads(line) | {"resumed": True} for line in progress.read_text().splitlines()]
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """`path` holds `text` whole, or its previous content if this is killed part-way."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text)
+    os.replace(part, path)
+
+
 @contextmanager
 def _hub(world: World, day: date):
     """The simulated Hub for `day`, served by a process of its own, so that rendering the
-    listing (the slow part, in Python) runs on the other core from the census; yields its URL."""
+    listing (the slow part, in Python) runs on the other core from the census; yields its URL.
+    A new process (and port) each day: a census stopped part-way starts its day again."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
     server = context.Process(target=_serve, args=(world.seed, world.models_at, world.anchor, day, child),
                              daemon=True)
     server.start()
+    child.close()  # the server's end: the pipe then closes when either side ends
     try:
+        if not parent.poll(60):
+            raise RuntimeError(f"the simulated Hub's process did not start (exit code {server.exitcode})")
         yield parent.recv()
     finally:
+        parent.close()
+        server.join(10)
         server.terminate()
-        server.join()
 
 
-def _serve(seed: int, models_at: int, anchor: date, day: date, url_to) -> None:
-    hub = SimulatedHub(World(seed=seed, models_at=models_at, anchor=anchor), day)
-    url_to.send(hub.url)
-    hub.serve_forever()
+def _serve(seed: int, models_at: int, anchor: date, day: date, pipe) -> None:
+    """Serve until the benchmark closes its end of `pipe` or ends, however it ends."""
+    with SimulatedHub(World(seed=seed, models_at=models_at, anchor=anchor), day) as hub:
+        pipe.send(hub.url)
+        try:
+            pipe.recv()
+        except EOFError:
+            pass
 
 
 def _step(step: str, paths: Paths, day: date) -> dict:

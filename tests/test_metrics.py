@@ -295,6 +295,20 @@ def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
             assert daily[table] == rows_to_compare(warehouse, table), table
 
 
+def test_a_refresh_that_ends_no_window_keeps_the_kept_sums(warehouse):
+    """A census cut short after the newest one books no downloads: the refresh ends no window,
+    and the kept sums, which end before anything it recomputed, stay for the next day to move."""
+    with scratch_copy(warehouse):
+        kept = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in KEPT_SUMS}
+        cut_short = CENSUSES[-1] + timedelta(days=1)
+        warehouse.execute("INSERT INTO snapshots VALUES (?, ?, ?, 'x', 0, 1, 0, 0, false, now())",
+                          [cut_short, cut_short, cut_short])
+        refresh_metrics(warehouse, cut_short)
+        assert warehouse.execute("SELECT getvariable('last_window_end') < getvariable('marts_from')").fetchone()[0]
+        for table in KEPT_SUMS:
+            assert kept[table] and warehouse.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == kept[table]
+
+
 def truth_buckets(world, i):
     """(uploader bucket, {origin bucket: weight}) from the world's own knowledge."""
     m = world.static(i)

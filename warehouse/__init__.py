@@ -33,9 +33,9 @@ SCHEMA_FILES = (
     "marts/family_derivative_share.sql",
     "marts/relative_adoption.sql",
 )
-# Tables a later schema replaced with a view of the same name: dropped before the schema
-# runs (relative_adoption became a view over adoption_counters and adoption_baselines).
-FORMER_TABLES = ("relative_adoption",)
+# Tables of earlier schemas, dropped before the schema runs: relative_adoption became a view
+# over adoption_counters and adoption_baselines, model_window_sums concentration_window_sums.
+FORMER_TABLES = ("relative_adoption", "model_window_sums")
 # The metric refresh, in order (pipeline/metrics.py).
 METRIC_FILES = (
     "load/daily_downloads.sql",

@@ -1,9 +1,9 @@
 -- Bring relative_adoption up to date: the counters of the censuses from
 -- getvariable('census_from') on (every census on a rebuild), and every counter of a model
 -- whose base-model facts changed; then the ten largest counters of each (size, quarter, age)
--- group they are in. A day's census adds a counter per base model, and a group's baseline
--- moves only where one enters its top ten: the history's counters are read only for groups
--- that lose some (a replaced census, a changed model).
+-- group they are in. A day's census adds a counter per base model, merged into the kept ten
+-- of its group: the history's counters are read only for groups that lose some (a replaced
+-- census, a model whose facts changed), and model_stats' history only for such models.
 CREATE OR REPLACE TEMP TABLE base_models AS
 SELECT model_id, created_at::DATE AS released, size_class(params_total) AS size_class,
        year(created_at) || '-Q' || quarter(created_at) AS release_quarter
@@ -15,11 +15,16 @@ WHERE model_id NOT IN (SELECT model_id FROM model_lineage)
   AND created_at >= TIMESTAMPTZ '2025-02-27 00:00:00+00';
 
 -- models that joined or left the base models, or whose counters are grouped otherwise now
-CREATE OR REPLACE TEMP TABLE readopted AS
-SELECT model_id
+CREATE OR REPLACE TEMP TABLE regrouped AS
+SELECT model_id, o.model_id IS NOT NULL AS counted_before
 FROM base_models n FULL JOIN adoption_models o USING (model_id)
 WHERE n.released IS DISTINCT FROM o.released OR n.size_class IS DISTINCT FROM o.size_class
    OR n.release_quarter IS DISTINCT FROM o.release_quarter;
+-- of them, those that can have counters before census_from: not the models first listed
+-- since (most days bring new base models, whose counters are all in the new censuses)
+CREATE OR REPLACE TEMP TABLE readopted AS
+SELECT model_id FROM regrouped LEFT JOIN models USING (model_id)
+WHERE counted_before OR models.first_seen < getvariable('census_from');
 SET VARIABLE any_readopted = (SELECT count(*) > 0 FROM readopted);
 
 -- the groups whose counters are replaced: their top ten is counted again from their counters
@@ -33,8 +38,8 @@ SET VARIABLE any_recounted = (SELECT count(*) > 0 FROM recounted);
 
 DELETE FROM adoption_counters WHERE snapshot_date >= getvariable('census_from');
 DELETE FROM adoption_counters WHERE model_id IN (SELECT model_id FROM readopted) AND getvariable('any_readopted');
-DELETE FROM adoption_models WHERE model_id IN (SELECT model_id FROM readopted);
-INSERT INTO adoption_models SELECT * FROM base_models WHERE model_id IN (SELECT model_id FROM readopted);
+DELETE FROM adoption_models WHERE model_id IN (SELECT model_id FROM regrouped);
+INSERT INTO adoption_models SELECT * FROM base_models WHERE model_id IN (SELECT model_id FROM regrouped);
 
 -- each constant bound prunes: a day reads its own census, not model_stats' history
 CREATE OR REPLACE TEMP TABLE added AS
@@ -75,6 +80,7 @@ INSERT INTO adoption_baselines
 SELECT size_class, release_quarter, age_days, top_downloads, top_downloads[10] FROM tops;
 
 DROP TABLE base_models;
+DROP TABLE regrouped;
 DROP TABLE readopted;
 DROP TABLE recounted;
 DROP TABLE added;

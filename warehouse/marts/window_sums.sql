@@ -8,7 +8,7 @@
 --   * moved (getvariable('sums_move')): the kept sums end on the day before marts_from, so
 --     every older day is as it was when they were summed: they move to each new end, plus
 --     the days entering each window, minus the days leaving it, reading those few days only;
---   * summed directly (getvariable('few_window_ends')): a refresh ending a window or two sums
+--   * summed directly (getvariable('few_window_ends')): a refresh ending up to seven sums
 --     the year before each end (rows x ends);
 --   * window functions: a rebuild ends hundreds, and runs them over each unit's days (rows,
 --     sorted once), never a join of every window to the days it covers.
@@ -98,7 +98,8 @@ WHERE exact_downloads > 0;
 
 -- The kept sums to move next time, at the newest window end (getvariable('last_window_end')):
 -- the moved ones, or else summed from the year behind it in one pass (never from all the
--- window ends of a rebuild at once). None when no window ends from marts_from on.
+-- window ends of a rebuild at once); the kept ones as they are when they already end there
+-- and no day up to it changed (a refresh that ends no window).
 CREATE OR REPLACE MACRO sums_to_keep(daily, kept) AS TABLE
 SELECT day, window_days, grp, unit, exact_downloads AS downloads
 FROM window_sums(daily, kept)
@@ -115,4 +116,9 @@ FROM (
       AND NOT getvariable('sums_move') AND getvariable('last_window_end') >= getvariable('marts_from')
     GROUP BY ALL
 )
-WHERE downloads > 0;
+WHERE downloads > 0
+UNION ALL
+SELECT day, window_days, grp, unit, downloads
+FROM query_table(kept)
+WHERE getvariable('kept_sums_end') = getvariable('last_window_end')
+  AND getvariable('last_window_end') < getvariable('marts_from');
