@@ -2,6 +2,15 @@
 
 from pathlib import Path
 
+from pipeline.simulated_hub import World
+
+FULL_HUB = 2_500_000  # models in the issue's Hub: each benchmark's --scale is a fraction of it
+
+
+def hub_world(scale: float) -> World:
+    """The simulated Hub the census and storage benchmarks list: round(FULL_HUB x scale) models."""
+    return World(seed=11, models_at=round(FULL_HUB * scale))
+
 
 def peak_rss_bytes() -> int:
     """This process's peak resident memory. Not `getrusage`'s ru_maxrss: Linux carries that

@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import hub_world
 from pipeline.hub_client import PAGE_SIZE, first_page_url
-from pipeline.simulated_hub import SimulatedHub, World
+from pipeline.simulated_hub import SimulatedHub
 
-FULL_HUB = 2_500_000
 PEER_MAX = 250_000  # the peer holds every ModelInfo: a larger listing only costs time and memory
 # A free account: 1,000 requests per fixed 5-minute window, and 300 ms per page.
 FREE_QUOTA, FREE_WINDOW, PAGE_LATENCY = 1000, 300.0, 0.3
@@ -27,7 +27,7 @@ def run_client(which: str, endpoint: str, folder: Path, limit: int = 0) -> dict:
 
 
 def census_cpu(scale: float, work: Path) -> dict:
-    world = World(seed=11, models_at=round(FULL_HUB * scale))
+    world = hub_world(scale)
     with SimulatedHub(world, world.anchor, cache_pages=True) as hub:
         started = time.monotonic()
         pages = hub.warm(first_page_url("", PAGE_SIZE))  # rendered up front: the server is not measured
@@ -53,7 +53,7 @@ def census_rate_limited(scale: float, work: Path, speedup: float) -> dict:
     2.5 windows), the window and the latency with `speedup` (so the run is shorter)."""
     quota = max(4, round(FREE_QUOTA * scale))
     window, latency = FREE_WINDOW / speedup, PAGE_LATENCY / speedup
-    world = World(seed=11, models_at=round(FULL_HUB * scale))
+    world = hub_world(scale)
     with SimulatedHub(world, world.anchor, cache_pages=True, latency=latency, rate_limit=(quota, window)) as hub:
         pages = hub.warm(first_page_url("", PAGE_SIZE))  # rendering is neither limited nor delayed
         wall = run_client("hubcensus", hub.url, work / "rate-limited")["wall_seconds"]

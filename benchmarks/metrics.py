@@ -24,13 +24,12 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import peak_rss_bytes
+from benchmarks import FULL_HUB, peak_rss_bytes
 from pipeline.attribution import classify
 from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
 from pipeline.warehouse import connect, open_db, staged
 
-FULL_HUB = 2_500_000
 FIRST_DAY = date(2026, 1, 1)
 
 # Models are created over the 500 days before the history's 100th day (about 80% of them
@@ -57,12 +56,10 @@ FROM synthetic s LEFT JOIN synthetic p ON p.i = s.parent;
 # One census per day from `first_day` for `days` days: each listed model's all-time counter,
 # its rate times its age plus a little that grows faster, so every model downloads a
 # different amount every day.
-SNAPSHOTS_SQL = """
+HISTORY_SQL = """
 INSERT INTO snapshots
 SELECT d, d, d, 'synthetic', 0, 0, 0, 0, true, now()
 FROM range(getvariable('first_day')::TIMESTAMP, getvariable('first_day')::TIMESTAMP + to_days(getvariable('days')), INTERVAL 1 DAY) r(d);
-"""
-HISTORY_SQL = SNAPSHOTS_SQL + """
 INSERT INTO model_stats
 SELECT d::DATE, m.model_id, NULL, s.rate * age + (age * age) // 50, NULL, NULL
 FROM synthetic s JOIN models m ON m.model_id = s.namespace || '/model-' || s.i,

@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+from benchmarks import hub_world
 from pipeline.archive import archive_census, month_file
 from pipeline.census import run_census
 from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
 from pipeline.warehouse import connect, load_census
 
-FULL_HUB = 2_500_000
 DAYS = 30
 
 
@@ -32,7 +32,7 @@ def storage(scale: float, home: Path) -> dict:
     Each finished day's figures are kept in `home`/days.jsonl, so a run stopped part-way
     (30 days at 2.5M models take hours) resumes after its last finished day; `home` is
     removed once the figures are out."""
-    world = World(seed=11, models_at=round(FULL_HUB * scale))
+    world = hub_world(scale)
     paths = Paths(home=home)
     done = _finished_days(home, world)
     for offset in range(len(done), DAYS):
