@@ -14,25 +14,25 @@ UNION ALL
 SELECT day, {'level': 'model', 'cohort': cohort, 'excluding_spikes': excluding_spikes}, model_id, downloads
 FROM cohort_downloads WHERE day >= getvariable('marts_from') - 365;
 
+CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'concentration_window_sums');
+
+-- HHI and the top 10 need no ranking: sum(x^2) / sum(x)^2 and the sum of the ten largest.
+-- The Gini coefficient ranks by downloads alone: tied units give the same sum(i * x_i) in
+-- any order, so no tiebreak is needed.
 INSERT INTO concentration
-WITH ranked AS (
-    SELECT *,
-           downloads / sum(downloads) OVER groups AS share,
-           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads, unit) AS ascending,
-           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads DESC, unit) AS descending
-    FROM window_sums('windowed_input', 'concentration_window_sums')
-    WINDOW groups AS (PARTITION BY day, window_days, grp)
-)
 SELECT day, window_days, grp.level, grp.cohort, grp.excluding_spikes,
        count(*) AS units,
-       sum(share * share) AS hhi,
+       sum(downloads * downloads) / (sum(downloads) * sum(downloads)) AS hhi,
        2 * sum(ascending * downloads) / (count(*) * sum(downloads)) - (count(*) + 1) / count(*) AS gini,
-       sum(share) FILTER (WHERE descending <= 10) AS top10_share
-FROM ranked
+       list_sum(max(downloads, 10)) / sum(downloads) AS top10_share
+FROM (
+    SELECT day, window_days, grp, downloads,
+           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
+    FROM summed
+)
 GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE kept AS FROM sums_to_keep('windowed_input', 'concentration_window_sums');
-DELETE FROM concentration_window_sums;
-INSERT INTO concentration_window_sums FROM kept;
-DROP TABLE kept;
+DELETE FROM concentration_window_sums WHERE NOT kept_sums_stay();
+INSERT INTO concentration_window_sums FROM sums_to_keep('summed', 'windowed_input');
+DROP TABLE summed;
 DROP VIEW windowed_input;

@@ -11,9 +11,10 @@ SELECT day, {'attribution': attribution, 'cohort': cohort, 'excluding_spikes': e
        country AS unit, downloads
 FROM country_daily WHERE day >= getvariable('marts_from') - 365;
 
+CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'country_window_sums');
+
 INSERT INTO country_share
-WITH summed AS (FROM window_sums('windowed_input', 'country_window_sums')),
-days_with_downloads AS (
+WITH days_with_downloads AS (
     SELECT day,
            count(*) OVER (days RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW) AS d7,
            count(*) OVER (days RANGE BETWEEN INTERVAL 29 DAYS PRECEDING AND CURRENT ROW) AS d30,
@@ -31,8 +32,7 @@ SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_sp
        v.days_with_data
 FROM summed s JOIN covered v USING (day, window_days);
 
-CREATE OR REPLACE TEMP TABLE kept AS FROM sums_to_keep('windowed_input', 'country_window_sums');
-DELETE FROM country_window_sums;
-INSERT INTO country_window_sums FROM kept;
-DROP TABLE kept;
+DELETE FROM country_window_sums WHERE NOT kept_sums_stay();
+INSERT INTO country_window_sums FROM sums_to_keep('summed', 'windowed_input');
+DROP TABLE summed;
 DROP VIEW windowed_input;

@@ -2,13 +2,18 @@
 -- days daily_downloads recomputed), and, for models whose credits changed since the last
 -- refresh (a registry, lineage or metadata change), their whole history: marts_from is the
 -- first day any of them has downloads. Then remember the credits the tables now hold.
+
+-- Every model's credits, computed once per refresh: the fingerprints and the three daily
+-- tables' loads read them (credited_daily); load/concentration_daily.sql, the last, drops them.
+CREATE OR REPLACE TEMP TABLE refresh_credits AS FROM model_credits;
+
 -- The credit rows' hashes are summed, not listed in order: the same fingerprint for the same
 -- rows, in any order, and an aggregate that fits the memory cap at 2.5M models (a sorted
 -- list per model ran out of it, BENCHMARKS.md 4.).
 CREATE OR REPLACE TEMP TABLE credits_now AS
 SELECT c.model_id,
        hash(sum(hash(c.used_by, c.dimension, c.unit, c.weight, c.derivative)), count(*), any_value(m.created_at)) AS fingerprint
-FROM model_credits c JOIN models m USING (model_id)
+FROM refresh_credits c JOIN models m USING (model_id)
 GROUP BY c.model_id;
 
 CREATE OR REPLACE TEMP TABLE recredited AS

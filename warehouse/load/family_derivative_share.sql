@@ -17,22 +17,23 @@ FROM (
 )
 WHERE day >= getvariable('marts_from') - 365;
 
+CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'family_window_sums');
+
 INSERT INTO family_derivative_share
-WITH summed AS (
+WITH families AS (
     SELECT day, window_days, grp.excluding_spikes, unit AS family,
            sum(downloads) FILTER (WHERE grp.part = 'all') AS downloads,
            coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0) AS derivative_downloads
-    FROM window_sums('windowed_input', 'family_window_sums')
+    FROM summed
     GROUP BY ALL
 )
 SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloads,
        derivative_downloads / downloads AS derivative_share,
        row_number() OVER (PARTITION BY day, window_days, excluding_spikes ORDER BY downloads DESC, family) AS rank
-FROM summed
+FROM families
 QUALIFY rank <= 100;
 
-CREATE OR REPLACE TEMP TABLE kept AS FROM sums_to_keep('windowed_input', 'family_window_sums');
-DELETE FROM family_window_sums;
-INSERT INTO family_window_sums FROM kept;
-DROP TABLE kept;
+DELETE FROM family_window_sums WHERE NOT kept_sums_stay();
+INSERT INTO family_window_sums FROM sums_to_keep('summed', 'windowed_input');
+DROP TABLE summed;
 DROP VIEW windowed_input;

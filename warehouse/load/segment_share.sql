@@ -11,13 +11,19 @@ SELECT day, {'dimension': dimension, 'cohort': cohort, 'excluding_spikes': exclu
        segment AS unit, downloads
 FROM segment_daily WHERE day >= getvariable('marts_from') - 365;
 
+CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'segment_window_sums');
+
 INSERT INTO segment_share
-WITH ranked AS (
+WITH totals AS (
+    -- over the exact sum: the same share in any row order; cast once per group (a decimal's
+    -- cast to DOUBLE is slow, and groups have up to a unit per family)
+    SELECT day, window_days, grp, sum(exact_downloads)::DOUBLE AS total FROM summed GROUP BY ALL
+),
+ranked AS (
     SELECT day, window_days, grp.dimension, grp.cohort, grp.excluding_spikes, unit AS segment, downloads,
-           downloads / (sum(exact_downloads) OVER groups)::DOUBLE AS share,  -- the same in any row order
+           downloads / total AS share,
            row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads DESC, unit) AS rank
-    FROM window_sums('windowed_input', 'segment_window_sums')
-    WINDOW groups AS (PARTITION BY day, window_days, grp)
+    FROM summed JOIN totals USING (day, window_days, grp)
 )
 SELECT day, window_days, dimension, cohort, excluding_spikes, segment, downloads, share, rank
 FROM ranked WHERE rank <= 100
@@ -26,8 +32,7 @@ SELECT day, window_days, dimension, cohort, excluding_spikes, '(other)', sum(dow
 FROM ranked WHERE rank > 100
 GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE kept AS FROM sums_to_keep('windowed_input', 'segment_window_sums');
-DELETE FROM segment_window_sums;
-INSERT INTO segment_window_sums FROM kept;
-DROP TABLE kept;
+DELETE FROM segment_window_sums WHERE NOT kept_sums_stay();
+INSERT INTO segment_window_sums FROM sums_to_keep('summed', 'windowed_input');
+DROP TABLE summed;
 DROP VIEW windowed_input;

@@ -52,12 +52,13 @@ COMMENT ON COLUMN model_credits.weight IS 'The share of the model credited: orig
 COMMENT ON COLUMN model_credits.derivative IS 'True when the model is not its own root (it declares a parent): its downloads are derivative downloads of its family.';
 
 -- Each day's credited downloads from getvariable('marts_from') on, per unit of the
--- dimensions `used_by` one table: what country_daily, segment_daily and concentration_daily hold.
-CREATE OR REPLACE MACRO credited_daily(table_name) AS TABLE
+-- dimensions `used_by` one table: what country_daily, segment_daily and concentration_daily
+-- hold. `credits` names model_credits as the refresh materialised it (load/credited_models.sql).
+CREATE OR REPLACE MACRO credited_daily(table_name, credits) AS TABLE
 SELECT d.day, c.dimension, d.cohort, d.excluding_spikes, c.unit,
        sum(d.downloads * c.weight) AS downloads,
        coalesce(sum(d.downloads * c.weight) FILTER (WHERE c.derivative), 0) AS derivative_downloads
 FROM cohort_downloads d
-JOIN model_credits c USING (model_id)
+JOIN query_table(credits) c USING (model_id)
 WHERE c.used_by = table_name AND d.day >= getvariable('marts_from')
 GROUP BY ALL;

@@ -97,12 +97,13 @@ FROM (
 WHERE exact_downloads > 0;
 
 -- The kept sums to move next time, at the newest window end (getvariable('last_window_end')):
--- the moved ones, or else summed from the year behind it in one pass (never from all the
--- window ends of a rebuild at once); the kept ones as they are when they already end there
--- and no day up to it changed (a refresh that ends no window).
-CREATE OR REPLACE MACRO sums_to_keep(daily, kept) AS TABLE
+-- the moved ones, taken from `summed` (the refresh's window_sums(daily, kept), materialised
+-- once for the share table and for this), or else summed from the year behind it in one
+-- pass (never from all the window ends of a rebuild at once). Nothing when the refresh ends
+-- no window: the kept sums stay as they are if kept_sums_stay(), and are deleted otherwise.
+CREATE OR REPLACE MACRO sums_to_keep(summed, daily) AS TABLE
 SELECT day, window_days, grp, unit, exact_downloads AS downloads
-FROM window_sums(daily, kept)
+FROM query_table(summed)
 WHERE getvariable('sums_move') AND window_days > 1 AND day = getvariable('last_window_end')
 UNION ALL
 SELECT getvariable('last_window_end'), window_days, grp, unit, downloads
@@ -116,9 +117,10 @@ FROM (
       AND NOT getvariable('sums_move') AND getvariable('last_window_end') >= getvariable('marts_from')
     GROUP BY ALL
 )
-WHERE downloads > 0
-UNION ALL
-SELECT day, window_days, grp, unit, downloads
-FROM query_table(kept)
-WHERE getvariable('kept_sums_end') = getvariable('last_window_end')
-  AND getvariable('last_window_end') < getvariable('marts_from');
+WHERE downloads > 0;
+
+-- A refresh that ends no window, on a day where the kept sums already end, keeps them: no
+-- day up to their end changed.
+CREATE OR REPLACE MACRO kept_sums_stay() AS
+coalesce(getvariable('kept_sums_end') = getvariable('last_window_end')
+         AND getvariable('last_window_end') < getvariable('marts_from'), false);
