@@ -14,7 +14,9 @@ UNION ALL
 SELECT day, {'level': 'model', 'cohort': cohort, 'excluding_spikes': excluding_spikes}, model_id, downloads
 FROM cohort_downloads WHERE day >= getvariable('marts_from') - 365;
 
-CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'concentration_window_sums');
+CREATE OR REPLACE TEMP TABLE moved AS
+FROM window_sums('windowed_input', 'concentration_window_sums') WHERE getvariable('sums_move');
+CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'concentration_window_sums', 'moved');
 
 -- HHI and the top 10 need no ranking: sum(x^2) / sum(x)^2 and the sum of the ten largest.
 -- The Gini coefficient ranks by downloads alone: tied units give the same sum(i * x_i) in
@@ -26,13 +28,14 @@ SELECT day, window_days, grp.level, grp.cohort, grp.excluding_spikes,
        2 * sum(ascending * downloads) / (count(*) * sum(downloads)) - (count(*) + 1) / count(*) AS gini,
        list_sum(max(downloads, 10)) / sum(downloads) AS top10_share
 FROM (
-    SELECT day, window_days, grp, downloads,
+    SELECT day, window_days, grp, downloads::DOUBLE AS downloads,
            row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
     FROM summed
 )
 GROUP BY ALL;
 
 DELETE FROM concentration_window_sums WHERE NOT kept_sums_stay();
-INSERT INTO concentration_window_sums FROM sums_to_keep('summed', 'windowed_input');
-DROP TABLE summed;
+INSERT INTO concentration_window_sums FROM sums_to_keep('moved', 'windowed_input');
+DROP VIEW summed;
+DROP TABLE moved;
 DROP VIEW windowed_input;

@@ -11,7 +11,9 @@ SELECT day, {'attribution': attribution, 'cohort': cohort, 'excluding_spikes': e
        country AS unit, downloads
 FROM country_daily WHERE day >= getvariable('marts_from') - 365;
 
-CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'country_window_sums');
+CREATE OR REPLACE TEMP TABLE moved AS
+FROM window_sums('windowed_input', 'country_window_sums') WHERE getvariable('sums_move');
+CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'country_window_sums', 'moved');
 
 INSERT INTO country_share
 WITH days_with_downloads AS (
@@ -26,13 +28,14 @@ covered AS (
     SELECT day, unnest([1, 7, 30, 365]) AS window_days, unnest([1, d7, d30, d365]) AS days_with_data
     FROM days_with_downloads
 )
-SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_spikes, s.unit, s.downloads,
+SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_spikes, s.unit, s.downloads::DOUBLE,
        -- over the exact sum: the same share however the rows are ordered
-       s.downloads / (sum(s.exact_downloads) OVER (PARTITION BY s.day, s.window_days, s.grp))::DOUBLE AS share,
+       s.downloads::DOUBLE / (sum(s.downloads) OVER (PARTITION BY s.day, s.window_days, s.grp))::DOUBLE AS share,
        v.days_with_data
 FROM summed s JOIN covered v USING (day, window_days);
 
 DELETE FROM country_window_sums WHERE NOT kept_sums_stay();
-INSERT INTO country_window_sums FROM sums_to_keep('summed', 'windowed_input');
-DROP TABLE summed;
+INSERT INTO country_window_sums FROM sums_to_keep('moved', 'windowed_input');
+DROP VIEW summed;
+DROP TABLE moved;
 DROP VIEW windowed_input;

@@ -17,13 +17,17 @@ FROM (
 )
 WHERE day >= getvariable('marts_from') - 365;
 
-CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'family_window_sums');
+CREATE OR REPLACE TEMP TABLE moved AS
+FROM window_sums('windowed_input', 'family_window_sums') WHERE getvariable('sums_move');
+CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'family_window_sums', 'moved');
 
+-- Ranked by the sums as shown (DOUBLE: sums that differ only in a decimal's last digits tie,
+-- and are ranked by name).
 INSERT INTO family_derivative_share
 WITH families AS (
     SELECT day, window_days, grp.excluding_spikes, unit AS family,
-           sum(downloads) FILTER (WHERE grp.part = 'all') AS downloads,
-           coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0) AS derivative_downloads
+           (sum(downloads) FILTER (WHERE grp.part = 'all'))::DOUBLE AS downloads,
+           coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0)::DOUBLE AS derivative_downloads
     FROM summed
     GROUP BY ALL
 )
@@ -34,6 +38,7 @@ FROM families
 QUALIFY rank <= 100;
 
 DELETE FROM family_window_sums WHERE NOT kept_sums_stay();
-INSERT INTO family_window_sums FROM sums_to_keep('summed', 'windowed_input');
-DROP TABLE summed;
+INSERT INTO family_window_sums FROM sums_to_keep('moved', 'windowed_input');
+DROP VIEW summed;
+DROP TABLE moved;
 DROP VIEW windowed_input;

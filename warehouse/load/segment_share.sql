@@ -11,28 +11,32 @@ SELECT day, {'dimension': dimension, 'cohort': cohort, 'excluding_spikes': exclu
        segment AS unit, downloads
 FROM segment_daily WHERE day >= getvariable('marts_from') - 365;
 
-CREATE OR REPLACE TEMP TABLE summed AS FROM window_sums('windowed_input', 'segment_window_sums');
+CREATE OR REPLACE TEMP TABLE moved AS
+FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('sums_move');
+CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'moved');
 
+-- Ranked by the sums as shown (DOUBLE: sums that differ only in a decimal's last digits
+-- tie, and are ranked by name); shares over the exact total, the same in any row order, cast
+-- to DOUBLE for the rows shown only (a decimal's cast is slow: BENCHMARKS.md 4.).
 INSERT INTO segment_share
-WITH totals AS (
-    -- over the exact sum: the same share in any row order; cast once per group (a decimal's
-    -- cast to DOUBLE is slow, and groups have up to a unit per family)
-    SELECT day, window_days, grp, sum(exact_downloads)::DOUBLE AS total FROM summed GROUP BY ALL
+WITH ranked AS (
+    SELECT day, window_days, grp, unit, downloads AS exact_downloads, downloads::DOUBLE AS downloads,
+           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads::DOUBLE DESC, unit) AS rank,
+           sum(downloads) OVER (PARTITION BY day, window_days, grp) AS exact_total
+    FROM summed
 ),
-ranked AS (
-    SELECT day, window_days, grp.dimension, grp.cohort, grp.excluding_spikes, unit AS segment, downloads,
-           downloads / total AS share,
-           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads DESC, unit) AS rank
-    FROM summed JOIN totals USING (day, window_days, grp)
+shown AS (
+    SELECT day, window_days, grp, unit AS segment, downloads, rank, exact_total FROM ranked WHERE rank <= 100
+    UNION ALL
+    SELECT day, window_days, grp, '(other)', sum(exact_downloads)::DOUBLE, 101, any_value(exact_total)
+    FROM ranked WHERE rank > 100 GROUP BY day, window_days, grp
 )
-SELECT day, window_days, dimension, cohort, excluding_spikes, segment, downloads, share, rank
-FROM ranked WHERE rank <= 100
-UNION ALL
-SELECT day, window_days, dimension, cohort, excluding_spikes, '(other)', sum(downloads), sum(share), 101
-FROM ranked WHERE rank > 100
-GROUP BY ALL;
+SELECT day, window_days, grp.dimension, grp.cohort, grp.excluding_spikes, segment, downloads,
+       downloads / exact_total::DOUBLE, rank
+FROM shown;
 
 DELETE FROM segment_window_sums WHERE NOT kept_sums_stay();
-INSERT INTO segment_window_sums FROM sums_to_keep('summed', 'windowed_input');
-DROP TABLE summed;
+INSERT INTO segment_window_sums FROM sums_to_keep('moved', 'windowed_input');
+DROP VIEW summed;
+DROP TABLE moved;
 DROP VIEW windowed_input;
