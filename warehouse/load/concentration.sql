@@ -28,9 +28,8 @@ SELECT day, window_days, grp.level, grp.cohort, grp.excluding_spikes,
        2 * sum(ascending * downloads) / (count(*) * sum(downloads)) - (count(*) + 1) / count(*) AS gini,
        list_sum(max(downloads, 10)) / sum(downloads) AS top10_share
 FROM (
-    SELECT day, window_days, grp, downloads::DOUBLE AS downloads,
-           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
-    FROM summed
+    SELECT *, row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
+    FROM (SELECT day, window_days, grp, downloads::DOUBLE AS downloads FROM summed)
 )
 GROUP BY ALL;
 

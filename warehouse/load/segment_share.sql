@@ -20,10 +20,10 @@ CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segmen
 -- to DOUBLE for the rows shown only (a decimal's cast is slow: BENCHMARKS.md 4.).
 INSERT INTO segment_share
 WITH ranked AS (
-    SELECT day, window_days, grp, unit, downloads AS exact_downloads, downloads::DOUBLE AS downloads,
-           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads::DOUBLE DESC, unit) AS rank,
-           sum(downloads) OVER (PARTITION BY day, window_days, grp) AS exact_total
-    FROM summed
+    SELECT *,
+           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads DESC, unit) AS rank,
+           sum(exact_downloads) OVER (PARTITION BY day, window_days, grp) AS exact_total
+    FROM (SELECT day, window_days, grp, unit, downloads AS exact_downloads, downloads::DOUBLE AS downloads FROM summed)
 ),
 shown AS (
     SELECT day, window_days, grp, unit AS segment, downloads, rank, exact_total FROM ranked WHERE rank <= 100
