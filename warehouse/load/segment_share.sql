@@ -16,8 +16,8 @@ FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('sum
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'moved');
 
 -- Ranked by the sums as shown (DOUBLE: sums that differ only in a decimal's last digits
--- tie, and are ranked by name); shares over the exact total, the same in any row order, cast
--- to DOUBLE for the rows shown only (a decimal's cast is slow: BENCHMARKS.md 4.).
+-- tie, and are ranked by name); shares over the exact total, the same in any row order, whose
+-- cast to DOUBLE is for the rows shown only (a decimal's cast is slow: BENCHMARKS.md 4.).
 INSERT INTO segment_share
 WITH ranked AS (
     SELECT *,
