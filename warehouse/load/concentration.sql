@@ -28,8 +28,9 @@ SELECT day, window_days, grp.level, grp.cohort, grp.excluding_spikes,
        2 * sum(ascending * downloads) / (count(*) * sum(downloads)) - (count(*) + 1) / count(*) AS gini,
        list_sum(max(downloads, 10)) / sum(downloads) AS top10_share
 FROM (
-    SELECT *, row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
-    FROM (SELECT day, window_days, grp, downloads::DOUBLE AS downloads FROM summed)
+    SELECT day, window_days, grp, downloads,
+           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
+    FROM summed
 )
 GROUP BY ALL;
 

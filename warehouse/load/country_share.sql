@@ -28,9 +28,9 @@ covered AS (
     SELECT day, unnest([1, 7, 30, 365]) AS window_days, unnest([1, d7, d30, d365]) AS days_with_data
     FROM days_with_downloads
 )
-SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_spikes, s.unit, s.downloads::DOUBLE,
+SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_spikes, s.unit, s.downloads,
        -- over the exact sum: the same share however the rows are ordered
-       s.downloads::DOUBLE / (sum(s.downloads) OVER (PARTITION BY s.day, s.window_days, s.grp))::DOUBLE AS share,
+       s.downloads / (sum(s.exact_downloads) OVER (PARTITION BY s.day, s.window_days, s.grp))::DOUBLE AS share,
        v.days_with_data
 FROM summed s JOIN covered v USING (day, window_days);
 

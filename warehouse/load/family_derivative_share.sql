@@ -21,13 +21,11 @@ CREATE OR REPLACE TEMP TABLE moved AS
 FROM window_sums('windowed_input', 'family_window_sums') WHERE getvariable('sums_move');
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'family_window_sums', 'moved');
 
--- Ranked by the sums as shown (DOUBLE: sums that differ only in a decimal's last digits tie,
--- and are ranked by name).
 INSERT INTO family_derivative_share
 WITH families AS (
     SELECT day, window_days, grp.excluding_spikes, unit AS family,
-           (sum(downloads) FILTER (WHERE grp.part = 'all'))::DOUBLE AS downloads,
-           coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0)::DOUBLE AS derivative_downloads
+           sum(downloads) FILTER (WHERE grp.part = 'all') AS downloads,
+           coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0) AS derivative_downloads
     FROM summed
     GROUP BY ALL
 )

@@ -15,15 +15,14 @@ CREATE OR REPLACE TEMP TABLE moved AS
 FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('sums_move');
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'moved');
 
--- Ranked by the sums as shown (DOUBLE: sums that differ only in a decimal's last digits
--- tie, and are ranked by name); shares over the exact total, the same in any row order, whose
--- cast to DOUBLE is for the rows shown only (a decimal's cast is slow: BENCHMARKS.md 4.).
+-- Shares over the exact total, the same in any row order, cast to DOUBLE for the rows shown
+-- only (a decimal's cast is slow: BENCHMARKS.md 4.).
 INSERT INTO segment_share
 WITH ranked AS (
-    SELECT *,
+    SELECT day, window_days, grp, unit, downloads, exact_downloads,
            row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads DESC, unit) AS rank,
            sum(exact_downloads) OVER (PARTITION BY day, window_days, grp) AS exact_total
-    FROM (SELECT day, window_days, grp, unit, downloads AS exact_downloads, downloads::DOUBLE AS downloads FROM summed)
+    FROM summed
 ),
 shown AS (
     SELECT day, window_days, grp, unit AS segment, downloads, rank, exact_total FROM ranked WHERE rank <= 100

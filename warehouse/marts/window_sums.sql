@@ -14,8 +14,7 @@
 --     sorted once), never a join of every window to the days it covers.
 -- Each load file sets sums_move, few_window_ends by load/credited_models.sql; they are
 -- constants, so the other plans are pruned before they run.
--- Columns: day, window_days, grp, unit, downloads (DECIMAL(38, 18)). Cast to DOUBLE only
--- what a table shows: the cast costs about 0.5 µs a value (BENCHMARKS.md 4.).
+-- Columns: day, window_days, grp, unit, downloads (DOUBLE, for the shares), exact_downloads.
 CREATE OR REPLACE MACRO window_sums(daily, kept) AS TABLE
 -- not materialised: each use filters its days, read straight from `daily`
 WITH daily_rows AS NOT MATERIALIZED (
@@ -85,17 +84,17 @@ moved AS (
     FROM window_ends e JOIN daily_rows r USING (day)
     WHERE r.day >= getvariable('marts_from') AND getvariable('sums_move')  -- a constant bound: only those days are read
 )
-SELECT day, window_days, grp, unit, downloads
+SELECT day, window_days, grp, unit, exact_downloads::DOUBLE AS downloads, exact_downloads
 FROM (
-    SELECT day, grp, unit, unnest([1, 7, 30, 365]) AS window_days, unnest([d1, d7, d30, d365]) AS downloads
+    SELECT day, grp, unit, unnest([1, 7, 30, 365]) AS window_days, unnest([d1, d7, d30, d365]) AS exact_downloads
     FROM (FROM summed_directly UNION ALL FROM summed_by_window_functions)
     WHERE window_end
     UNION ALL BY NAME
-    SELECT day, grp, unit, window_days, sum(downloads) AS downloads
+    SELECT day, grp, unit, window_days, sum(downloads) AS exact_downloads
     FROM moved
     GROUP BY ALL
 )
-WHERE downloads > 0;
+WHERE exact_downloads > 0;
 
 -- window_sums(daily, kept) for a load that materialised the moved sums in `moved` (they are
 -- read twice: by the share table and by sums_to_keep); the other plans are read once, as
@@ -110,7 +109,7 @@ FROM window_sums(daily, kept) WHERE NOT getvariable('sums_move');
 -- one pass (never from all the window ends of a rebuild at once). Nothing when the refresh
 -- ends no window: the kept sums stay as they are if kept_sums_stay(), and are deleted otherwise.
 CREATE OR REPLACE MACRO sums_to_keep(moved, daily) AS TABLE
-SELECT day, window_days, grp, unit, downloads
+SELECT day, window_days, grp, unit, exact_downloads AS downloads
 FROM query_table(moved)
 WHERE getvariable('sums_move') AND window_days > 1 AND day = getvariable('last_window_end')
 UNION ALL
