@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from benchmarks import hub_world
 from pipeline.archive import archive_census, month_file
 from pipeline.census import run_census
+from pipeline.files import write_atomically
 from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
 from pipeline.warehouse import connect, load_census
@@ -51,7 +51,7 @@ def storage(scale: float, home: Path) -> dict:
             month_end = _step("append", paths, day) | _step("replace", paths, day)
             figures |= {"archive_s": month_end["month_end_append_s"], "month_end": month_end}
         done.append(figures)
-        _write_atomically(home / "days.jsonl", "".join(json.dumps(day) + "\n" for day in done))
+        write_atomically(home / "days.jsonl", "".join(json.dumps(day) + "\n" for day in done).encode())
     model_days = sum(figures["models"] for figures in done)
     listing_bytes = sum(figures["listing_bytes"] for figures in done)
     archive_seconds = [figures["archive_s"] for figures in done]
@@ -90,13 +90,6 @@ def _finished_days(home: Path, world: World) -> list[dict]:
     if not progress.exists():
         return []
     return [json.loads(line) | {"resumed": True} for line in progress.read_text().splitlines()]
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """`path` holds `text` whole, or its previous content if this is killed part-way."""
-    part = path.with_name(path.name + ".part")
-    part.write_text(text)
-    os.replace(part, path)
 
 
 @contextmanager

@@ -24,7 +24,6 @@ data: a rebuilt listing is sorted by model id.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from .files import fsync_and_replace
 from .records import CENSUS_SCHEMA
 from .settings import Paths
 
@@ -106,9 +106,7 @@ def archive_day(paths: Paths, day: date, listing: Path) -> None:
                     groups.append(group)
             writer.add_key_value_metadata(
                 {"hubcensus": json.dumps({"bounds": meta["bounds"], "days": days, "groups": groups})})
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        fsync_and_replace(temporary, target)
     finally:
         shutil.rmtree(work)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import sys
 import threading
@@ -28,6 +27,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .files import fsync_and_replace, write_atomically
 from .hub_client import PAGE_SIZE, HubError, HubLister, Page, first_page_url
 from .records import QUARANTINE_SCHEMA, parse_page
 from .settings import Paths, hub_endpoint
@@ -65,7 +65,7 @@ class Checkpoint:
             return None
 
     def save(self, work: Path) -> None:
-        _write_atomically(work / CHECKPOINT, json.dumps(asdict(self), indent=1).encode())
+        write_atomically(work / CHECKPOINT, json.dumps(asdict(self), indent=1).encode())
 
 
 @dataclass
@@ -223,7 +223,7 @@ def _fetched_urls(work: Path, pages: int) -> dict[str, int]:
         return {}
     if len(lines) > pages:  # a killed run's line for a page it never made durable
         lines = lines[:pages]
-        _write_atomically(work / FETCHED, "".join(f"{url}\n" for url in lines).encode())
+        write_atomically(work / FETCHED, "".join(f"{url}\n" for url in lines).encode())
     return {url: number for number, url in enumerate(lines, start=1)}
 
 
@@ -281,7 +281,7 @@ def finalize(paths: Paths, work: Path, checkpoint: Checkpoint, *, complete: bool
         complete=reason is None,
         incomplete_reason=reason,
     )
-    _write_atomically(staging / MANIFEST, json.dumps(asdict(record), indent=1).encode())
+    write_atomically(staging / MANIFEST, json.dumps(asdict(record), indent=1).encode())
     replaced = target.with_name(target.name + ".replaced")
     shutil.rmtree(replaced, ignore_errors=True)
     if target.exists():
@@ -326,16 +326,5 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     with pq.ParquetWriter(temporary, table.schema, compression="lz4", use_dictionary=False,
                           write_statistics=False) as writer:
         writer.write_table(table)
-    _fsync_and_replace(temporary, path)
+    fsync_and_replace(temporary, path)
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(data)
-    _fsync_and_replace(temporary, path)
-
-
-def _fsync_and_replace(temporary: Path, path: Path) -> None:
-    with open(temporary, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import duckdb
 import polars as pl
 import vl_convert
 
+from .files import write_atomically
 from .summary import segment_changes
 
 TOP_COUNTRIES = 6
@@ -150,7 +150,7 @@ def build_report(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, Path
         specs[name] = chart.to_dict()
         if name in PNG_CHARTS:
             written[name] = folder / f"{name}.png"
-            _atomic_write(written[name], vl_convert.vegalite_to_png(specs[name], scale=1))
+            write_atomically(written[name], vl_convert.vegalite_to_png(specs[name], scale=1))
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     latest = con.execute("SELECT max(snapshot_date) FROM snapshots WHERE complete").fetchone()[0]
     body = "\n".join(
@@ -180,11 +180,6 @@ from the warehouse; the README defines each one.</p>
 </body></html>
 """
     written["html"] = folder / "index.html"
-    _atomic_write(written["html"], page.encode())
+    write_atomically(written["html"], page.encode())
     return written
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
