@@ -2,6 +2,10 @@
 
 from pathlib import Path
 
+import duckdb
+
+from pipeline.history import history_root
+from pipeline.settings import Paths
 from pipeline.simulated_hub import World
 
 FULL_HUB = 2_500_000  # models in the issue's Hub: each benchmark's --scale is a fraction of it
@@ -18,3 +22,12 @@ def peak_rss_bytes() -> int:
     a 2.5M-model Hub in memory would report the Hub's size as its own."""
     status = Path("/proc/self/status").read_text()
     return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) * 1024
+
+
+def stored_bytes(paths: Paths) -> tuple[int, int]:
+    """The published warehouse's bytes on disk: its file, and its history's files (the
+    published version's; the versions it replaced share all but the days they replaced)."""
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        version = con.execute("SELECT version FROM history_versions WHERE superseded_at IS NULL").fetchone()[0]
+    files = [path for path in (history_root(paths.warehouse) / version).rglob("*") if path.is_file()]
+    return paths.warehouse.stat().st_size, sum(path.stat().st_size for path in files)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import FULL_HUB, peak_rss_bytes
+from benchmarks import FULL_HUB, peak_rss_bytes, stored_bytes
+from pipeline import history
 from pipeline.attribution import classify
 from pipeline.metrics import refresh_metrics
 from pipeline.settings import Paths
@@ -53,21 +54,32 @@ SELECT s.namespace || '/model-' || s.i, s.namespace, NULL, s.created_at, false, 
        (hash(s.i, 9) % 70)::BIGINT * 1000000000, NULL, getvariable('first_day'), getvariable('first_day')
 FROM synthetic s LEFT JOIN synthetic p ON p.i = s.parent;
 """
-# One census per day from `first_day` for `days` days: each listed model's all-time counter,
-# its rate times its age plus a little that grows faster, so every model downloads a
-# different amount every day.
-HISTORY_SQL = """
+# One census per day from `first_day` for `days` days (add_censuses): each listed model's
+# all-time counter, its rate times its age plus a little that grows faster, so every model
+# downloads a different amount every day.
+SNAPSHOTS_SQL = """
 INSERT INTO snapshots
 SELECT d, d, d, 'synthetic', 0, 0, 0, 0, true, now()
 FROM range(getvariable('first_day')::TIMESTAMP, getvariable('first_day')::TIMESTAMP + to_days(getvariable('days')), INTERVAL 1 DAY) r(d);
-INSERT INTO model_stats
-SELECT d::DATE, m.model_id, NULL, s.rate * age + (age * age) // 50, NULL, NULL
+"""
+CENSUS_ROWS_SQL = """
+SELECT d::DATE AS snapshot_date, m.model_id, NULL::BIGINT AS downloads_30d,
+       s.rate * age + (age * age) // 50 AS downloads_all_time, NULL::BIGINT AS likes, NULL::DOUBLE AS trending_score
 FROM synthetic s JOIN models m ON m.model_id = s.namespace || '/model-' || s.i,
      range(getvariable('first_day')::TIMESTAMP, getvariable('first_day')::TIMESTAMP + to_days(getvariable('days')), INTERVAL 1 DAY) r(d),
      LATERAL (SELECT datediff('day', s.created_at, d::TIMESTAMPTZ) AS age)
 WHERE s.created_at < d::TIMESTAMPTZ
-ORDER BY d;
 """
+
+
+def add_censuses(con, first_day: date, days: int) -> None:
+    """The synthetic models' censuses of `days` days from `first_day`: snapshots and model_stats."""
+    con.execute("SET VARIABLE first_day = ?", [first_day])
+    con.execute("SET VARIABLE days = ?", [days])
+    con.execute(SNAPSHOTS_SQL)
+    history.replace_days(con, "model_stats", first_day, first_day + timedelta(days=days - 1), CENSUS_ROWS_SQL)
+
+
 HEADLINE_QUERY = """
 SELECT country, share FROM country_share
 WHERE day = ? AND window_days = 365 AND attribution = 'uploader' AND cohort = 'new' AND NOT excluding_spikes
@@ -96,7 +108,7 @@ def main() -> None:
     with connect(paths) as con:
         started = time.monotonic()
         generate_models(con, folder, models, days)
-        con.execute(HISTORY_SQL)
+        add_censuses(con, FIRST_DAY, days)
         figures["generate_s"] = time.monotonic() - started
         figures["model_days"] = con.execute("SELECT count(*) FROM model_stats").fetchone()[0]
 
@@ -110,7 +122,7 @@ def main() -> None:
         figures.update(per_step("full_rebuild", steps))
         figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
-    figures["warehouse_bytes"] = paths.warehouse.stat().st_size
+    figures["warehouse_file_bytes"], figures["history_bytes"] = stored_bytes(paths)
 
     # One more day, as the daily flow adds it: a write session on a copy, load, refresh.
     new_day = FIRST_DAY + timedelta(days=days)
@@ -142,7 +154,7 @@ def arguments() -> tuple[int, int, Path]:
 
 def generate_models(con, folder: Path, models: int, days: int) -> None:
     """The shipped registry and `models` synthetic models (MODELS_SQL), with the variables
-    the history's SQL reads (`first_day`, `days`). The models' lineage is not built yet."""
+    it reads (`first_day`, `days`). The models' lineage is not built yet."""
     classify(con, folder)  # the registry into orgs (lineage is empty until there are models)
     con.execute("SET VARIABLE models = ?", [models])
     con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
@@ -154,17 +166,15 @@ def generate_models(con, folder: Path, models: int, days: int) -> None:
 def added_censuses(paths: Paths, first_day: date, days: int, figures: dict[str, float],
                    copy_key: str, load_key: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A write session as the daily flow opens one, with the synthetic models' censuses of
-    `days` days from `first_day` loaded (HISTORY_SQL; the models kept in `synthetic_models`):
+    `days` days from `first_day` loaded (add_censuses; the models kept in `synthetic_models`):
     the seconds of the warehouse's copy and of the load go to `figures`."""
     started = time.monotonic()
     with staged(paths) as db:
         figures[copy_key] = time.monotonic() - started
         with open_db(db) as con:
             con.execute("CREATE TEMP VIEW synthetic AS FROM synthetic_models")
-            con.execute("SET VARIABLE first_day = ?", [first_day])
-            con.execute("SET VARIABLE days = ?", [days])
             started = time.monotonic()
-            con.execute(HISTORY_SQL)
+            add_censuses(con, first_day, days)
             figures[load_key] = time.monotonic() - started
             yield con
 

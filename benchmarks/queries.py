@@ -23,16 +23,17 @@ import json
 import time
 from datetime import timedelta
 
-from benchmarks import peak_rss_bytes
-from benchmarks.metrics import (FIRST_DAY, HEADLINE_QUERY, HISTORY_SQL, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY,
+from benchmarks import peak_rss_bytes, stored_bytes
+from benchmarks.metrics import (FIRST_DAY, HEADLINE_QUERY, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY, add_censuses,
                                 added_censuses, arguments, generate_models, median_ms, per_step)
+from pipeline import history
 from pipeline.attribution import classify
-from pipeline.metrics import EVERYTHING, refresh_metrics, sum_months
+from pipeline.metrics import EVERYTHING, refresh_metrics, replace_history, sum_months
 from pipeline.settings import Paths
 from pipeline.warehouse import connect
 import warehouse
 
-# Each listed model's downloads of each day: the difference of HISTORY_SQL's counters (its
+# Each listed model's downloads of each day: the difference of add_censuses' counters (its
 # rate times its age plus a little that grows faster), every model downloading every day
 # from its creation (the worst case). One day per statement, as the daily refreshes append.
 DOWNLOADERS_SQL = """
@@ -42,19 +43,18 @@ SELECT namespace || '/model-' || i AS model_id, rate,
 FROM synthetic;
 """
 DAY_SQL = """
-INSERT INTO daily_downloads
-SELECT getvariable('history_start')::DATE + $day, model_id,
-       rate + ((age + 1) * (age + 1)) // 50 - (age * age) // 50, false, false, age = 0, false
-FROM (SELECT model_id, rate, $day - born AS age FROM downloaders)
-WHERE age >= 0;
+SELECT getvariable('history_start')::DATE + {day} AS day, model_id,
+       rate + ((age + 1) * (age + 1)) // 50 - (age * age) // 50 AS downloads,
+       false AS estimated, false AS counter_decreased, age = 0 AS first_counted, false AS spike
+FROM (SELECT model_id, rate, {day} - born AS age FROM downloaders)
+WHERE age >= 0
 """
 # The daily tables' rows of the newest day of downloads, repeated on each of the 364 days before it.
 DAILY_TABLES = ("country_daily", "segment_daily", "concentration_daily")
 FIRST_LOADS = ("country_share", "segment_share", "concentration", "family_derivative_share", "relative_adoption")
 REPEAT_SQL = """
-INSERT INTO {table}
 SELECT {table}.* REPLACE (day - back::INTEGER AS day) FROM {table}, range(1, 365) r(back)
-WHERE day = getvariable('marts_from') AND day - back::INTEGER >= getvariable('history_start');
+WHERE day = getvariable('marts_from') AND day - back::INTEGER >= getvariable('history_start')
 """
 
 
@@ -68,13 +68,12 @@ def main() -> None:
         generate_models(con, folder, models, days)
         classify(con, folder)  # the models' lineage
         con.execute("SET VARIABLE history_start = ?", [FIRST_DAY])
-        con.execute("SET VARIABLE days = 1")
         con.execute(DOWNLOADERS_SQL)
         for day in range(days):
-            con.execute("SET VARIABLE first_day = ?", [FIRST_DAY + timedelta(days=day)])
-            con.execute(HISTORY_SQL)  # the day's census
+            add_censuses(con, FIRST_DAY + timedelta(days=day), 1)
             if day < days - 1:
-                con.execute(DAY_SQL, {"day": day})
+                history.replace_days(con, "daily_downloads", FIRST_DAY + timedelta(days=day),
+                                     FIRST_DAY + timedelta(days=day), DAY_SQL.format(day=day))
         figures["generate_s"] = time.monotonic() - started
         figures["monthly_sums_s"] = _timed(sum_months, con, EVERYTHING)
         con.execute("SET VARIABLE from_day = ?", [newest])
@@ -84,8 +83,8 @@ def main() -> None:
         con.execute("SET VARIABLE marts_from = ?", [newest])
         con.execute("SET VARIABLE few_window_ends = true")
         for table in DAILY_TABLES:
-            con.execute(warehouse.sql(f"load/{table}.sql"))
-            con.execute(REPEAT_SQL.format(table=table))
+            replace_history(con, f"load/{table}.sql")
+            history.replace_days(con, table, FIRST_DAY, newest - timedelta(days=1), REPEAT_SQL.format(table=table))
         figures["daily_tables_s"] = time.monotonic() - started
         # the share tables' kept sums from their year of rows, and relative_adoption's counters
         # of every census, as a first refresh computes them
@@ -95,7 +94,7 @@ def main() -> None:
             con.execute(warehouse.sql(f"load/{name}.sql"))
         figures["marts_first_s"] = time.monotonic() - started
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
-    figures["history_warehouse_bytes"] = paths.warehouse.stat().st_size
+    figures["generated_warehouse_file_bytes"], figures["generated_history_bytes"] = stored_bytes(paths)
 
     new_day = FIRST_DAY + timedelta(days=days)
     started = time.monotonic()
@@ -108,7 +107,7 @@ def main() -> None:
         figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
         figures["monthly_download_rows"] = con.execute("SELECT count(*) FROM monthly_downloads").fetchone()[0]
     figures["add_day_total_s"] = time.monotonic() - started  # with the publishing of the session's copy
-    figures["warehouse_bytes"] = paths.warehouse.stat().st_size
+    figures["warehouse_file_bytes"], figures["history_bytes"] = stored_bytes(paths)
 
     booked = new_day - timedelta(days=1)
     with connect(paths, read_only=True) as con:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks import hub_world
+from benchmarks import hub_world, stored_bytes
 from pipeline.archive import archive_census, month_file
 from pipeline.census import run_census
 from pipeline.files import write_atomically
@@ -58,7 +58,7 @@ def storage(scale: float, home: Path) -> dict:
     months = {month_file(paths, world.anchor + timedelta(days=offset)) for offset in range(DAYS)}
     archive_bytes = sum(path.stat().st_size for path in months)
     census_bytes = sum(path.stat().st_size for path in paths.census.rglob("*") if path.is_file())
-    warehouse_bytes = paths.warehouse.stat().st_size
+    warehouse_bytes = sum(stored_bytes(paths))
     (home / "days.jsonl").unlink()  # first: a rerun after a kill while removing starts afresh
     shutil.rmtree(home)
     return {

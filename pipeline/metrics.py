@@ -9,6 +9,8 @@ import duckdb
 
 import warehouse
 
+from . import history
+
 EVERYTHING = date(1, 1, 1)
 
 
@@ -32,7 +34,9 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
     try:
         for name in warehouse.METRIC_FILES:
             started = time.monotonic()
-            if name == warehouse.MONTHS_TO_SUM_FILE:
+            if name in warehouse.HISTORY_LOADS:
+                replace_history(con, name)
+            elif name == warehouse.MONTHS_TO_SUM_FILE:
                 sum_months(con, from_day)
             else:
                 con.execute(warehouse.sql(name))
@@ -43,6 +47,16 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
         con.rollback()
         raise
     return from_day
+
+
+def replace_history(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run the HISTORY_LOADS file `name`, and replace its history table's days from its first
+    recomputed day on with the rows it recomputed."""
+    table, first_day = warehouse.HISTORY_LOADS[name]
+    con.execute(warehouse.sql(name))
+    first = con.execute(f"SELECT getvariable('{first_day}')").fetchone()[0]
+    history.replace_days(con, table, first, None, f"FROM {table}_recomputed")
+    con.execute(f"DROP VIEW {table}_recomputed")
 
 
 def sum_months(con: duckdb.DuckDBPyConnection, from_day: date) -> None:

@@ -14,6 +14,7 @@ import duckdb
 
 import warehouse
 
+from . import history
 from .archive import day_listing
 from .locking import exclusive
 from .settings import Paths
@@ -21,21 +22,28 @@ from .settings import Paths
 
 @contextmanager
 def staged(paths: Paths) -> Iterator[Path]:
-    """A write session on a private copy of the warehouse, published (atomically renamed
+    """A write session on a private copy of the warehouse file, published (atomically renamed
     over it) when the session ends without error, discarded otherwise. Readers, the duckdb
     CLI included, keep the published file: they never block a writer nor see its work
     half done, and a new connection sees the new data once the session is published.
+    The history tables are not in the file (pipeline/history.py): the session has a version
+    of their files of its own, made of hard links, published with its file.
     Sessions take turns: each holds the warehouse's lock file (`hubcensus.duckdb.lock`)."""
     staging = paths.warehouse.with_name(paths.warehouse.name + ".next")
     with exclusive(paths.warehouse.with_name(paths.warehouse.name + ".lock"), "the warehouse"):
         _remove(staging)  # left by a run that died, as are listings it rebuilt for a load
         shutil.rmtree(paths.scratch / "listing", ignore_errors=True)
+        session = None
         try:
             if paths.warehouse.exists():
                 shutil.copyfile(paths.warehouse, staging)
+            session = history.start_version(staging)
             yield staging
+            history.make_durable(staging, session)
         except BaseException:
             _remove(staging)
+            if session is not None:
+                history.discard_version(staging, session)
             raise
         with open(staging, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -60,6 +68,7 @@ def open_db(path: Path):
             if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
                            [table]).fetchone()[0]:
                 con.execute(f"DROP TABLE {table}")
+        history.create_views(con, path)
         for name in warehouse.SCHEMA_FILES:
             con.execute(warehouse.sql(name))
         yield con
@@ -103,6 +112,8 @@ def load_census(con: duckdb.DuckDBPyConnection, paths: Paths, snapshot_date: dat
         con.execute("SET VARIABLE snapshot_date = ?", [snapshot_date])
         con.begin()
         try:
+            history.replace_days(con, "model_stats", snapshot_date, snapshot_date,
+                                 warehouse.sql("load/model_stats.sql"))
             con.execute(warehouse.sql("load/load_census.sql"))
             con.commit()
         except BaseException:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from pipeline import history
 from pipeline.attribution import classify, coverage
 from pipeline.census import run_census
 from pipeline.registry import OVERRIDES_NAME, load_shipped
@@ -40,7 +41,9 @@ def insert_models(con):
             "DATE '2026-01-01')",
             [model_id, model_id, relation, parents, tags],
         )
-        con.execute("INSERT INTO model_stats VALUES (DATE '2026-01-01', ?, 100, 1000, 0, 0)", [model_id])
+    history.replace_days(con, "model_stats", date(2026, 1, 1), date(2026, 1, 1),
+                         "SELECT DATE '2026-01-01' AS snapshot_date, model_id, 100 AS downloads_30d, "
+                         "1000 AS downloads_all_time, 0 AS likes, 0.0 AS trending_score FROM models")
 
 
 @pytest.fixture

@@ -25,8 +25,10 @@ def hubcensus_run(home: Path, endpoint: str) -> subprocess.CompletedProcess:
 
 
 def snapshot_bytes(home: Path) -> dict[str, bytes]:
-    """What a day's run must not damage: the warehouse and the censuses stored before it."""
-    stored = [home / "hubcensus.duckdb", *(home / "census").glob("date=2026-01-01/*")]
+    """What a day's run must not damage: the warehouse, its history's files and the censuses
+    stored before it."""
+    stored = [home / "hubcensus.duckdb", *(home / "history").rglob("*.parquet"),
+              *(home / "census").glob("date=2026-01-01/*")]
     return {path.relative_to(home).as_posix(): path.read_bytes() for path in stored}
 
 

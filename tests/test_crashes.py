@@ -22,6 +22,7 @@ import pytest
 from prefect.settings import PREFECT_API_URL
 
 from pipeline.archive import write_listing
+from pipeline.history import HISTORY_TABLES
 from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
 
@@ -125,8 +126,11 @@ def landed(before: dict[str, set], after: dict[str, set]) -> set[str]:
 
 
 def warehouse(home: Path) -> dict[str, list]:
+    """Every table's rows, the history tables' (views over their files) included; not which
+    folders the history is in (history_versions), which each run names anew."""
     with duckdb.connect(str(home / "hubcensus.duckdb"), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()]
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()
+                  if t != "history_versions"] + list(HISTORY_TABLES)
         return {t: con.execute(f'SELECT * {"EXCLUDE (loaded_at)" if t == "snapshots" else ""} FROM "{t}" '
                                "ORDER BY ALL").fetchall() for t in tables}
 
@@ -180,3 +184,8 @@ def test_twenty_sigkills_then_a_rerun_equal_an_uninterrupted_run(tmp_path):
         pq.read_table(path)  # readable, not truncated
     leftovers = [p for p in killed.rglob("*") if p.name.endswith((".tmp", ".new", ".replaced", ".next", ".wal"))]
     assert leftovers == [] and not any((killed / "census" / "_in_progress").iterdir())
+    # the history's versions the warehouse knows (published, or replaced within a day); the
+    # killed runs' are gone
+    with duckdb.connect(str(killed / "hubcensus.duckdb"), read_only=True) as con:
+        known = {version for (version,) in con.execute("SELECT version FROM history_versions").fetchall()}
+    assert {folder.name for folder in (killed / "history").iterdir()} == known

@@ -1,14 +1,18 @@
 """The share metrics over 35 simulated days with skipped days, counter resets, new, deleted
 and reappearing models, against the simulated Hub's ground truth."""
 
+import shutil
+import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 
 import pytest
 
-from benchmarks.metrics import FIRST_DAY, HISTORY_SQL, MODELS_SQL
+from benchmarks.metrics import FIRST_DAY, MODELS_SQL, add_censuses
+from pipeline import history
 from pipeline.attribution import classify
 from pipeline.census import run_census
 from pipeline.hub_client import HubLister
@@ -17,7 +21,7 @@ from pipeline.registry import load_shipped
 from pipeline.settings import Paths
 from pipeline.simulated_hub import SimulatedHub, World
 from pipeline.simulated_hub.world import INTERMEDIARIES, PLACEHOLDER_CUTOFF, midnight
-from pipeline.warehouse import connect, load_census
+from pipeline.warehouse import connect, load_census, open_db
 
 START = date(2026, 1, 1)
 SKIPPED = {5, 12, 13, 20, 30, 31}  # no census on these days: their downloads are estimated
@@ -225,16 +229,17 @@ def monthly_sums(con):
 
 @contextmanager
 def scratch_copy(con):
-    """The warehouse copied into memory, current for the block: its changes are thrown away."""
-    main = con.execute("SELECT current_database()").fetchone()[0]
-    con.execute("ATTACH ':memory:' AS scratch")
-    con.execute(f"COPY FROM DATABASE {main} TO scratch")
-    con.execute("USE scratch")
-    try:
-        yield
-    finally:
-        con.execute(f"USE {main}")
-        con.execute("DETACH scratch")
+    """A write session on a copy of the warehouse and its history, for the block: its
+    changes are thrown away."""
+    db = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])
+    con.execute("CHECKPOINT")
+    with tempfile.TemporaryDirectory(dir=db.parent) as scratch:
+        copy = Path(scratch) / db.name
+        shutil.copyfile(db, copy)
+        shutil.copytree(history.history_root(db), history.history_root(copy))
+        history.start_version(copy)
+        with open_db(copy) as scratch_con:
+            yield scratch_con
 
 
 def test_monthly_downloads_sum_the_daily_downloads(warehouse):
@@ -253,9 +258,11 @@ def test_monthly_downloads_sum_the_daily_downloads(warehouse):
 def test_monthly_downloads_follow_a_replaced_census_and_a_shorter_history(warehouse):
     """A January census replaced with other counters: January and February summed again from
     their recomputed days. January's censuses then dropped as incomplete: its sums go too."""
-    with scratch_copy(warehouse):
-        warehouse.execute("UPDATE model_stats SET downloads_all_time = downloads_all_time + 5000 "
-                          "WHERE snapshot_date = ? AND downloads_all_time > 0", [CENSUSES[15]])
+    with scratch_copy(warehouse) as warehouse:
+        warehouse.execute("CREATE TEMP TABLE replaced AS SELECT * REPLACE (CASE WHEN downloads_all_time > 0 "
+                          "THEN downloads_all_time + 5000 ELSE downloads_all_time END AS downloads_all_time) "
+                          "FROM model_stats WHERE snapshot_date = ?", [CENSUSES[15]])
+        history.replace_days(warehouse, "model_stats", CENSUSES[15], CENSUSES[15], "FROM replaced")
         refresh_metrics(warehouse, CENSUSES[15])
         assert warehouse.execute("SELECT getvariable('monthly_start')").fetchone()[0] == date(2026, 1, 1)
         expected = warehouse.execute(MONTHLY_FROM_DAILY).fetchall()
@@ -272,7 +279,7 @@ def test_monthly_downloads_follow_a_replaced_census_and_a_shorter_history(wareho
 def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
     """A daily refresh after an old model changes country and licence, and a base model its
     size: equal to a full rebuild, though only the newest census was added."""
-    with scratch_copy(warehouse):
+    with scratch_copy(warehouse) as warehouse:
         resized = warehouse.execute("SELECT model_id FROM relative_adoption WHERE size_class <> '>=200B' "
                                     "ORDER BY ALL LIMIT 1").fetchone()[0]
         warehouse.execute("UPDATE models SET params_total = 4e11 WHERE model_id = ?", [resized])
@@ -298,7 +305,7 @@ def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
 def test_a_refresh_that_ends_no_window_keeps_the_kept_sums(warehouse):
     """A census cut short after the newest one books no downloads: the refresh ends no window,
     and the kept sums, which end before anything it recomputed, stay for the next day to move."""
-    with scratch_copy(warehouse):
+    with scratch_copy(warehouse) as warehouse:
         kept = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in KEPT_SUMS}
         cut_short = CENSUSES[-1] + timedelta(days=1)
         warehouse.execute("INSERT INTO snapshots VALUES (?, ?, ?, 'x', 0, 1, 0, 0, false, now())",
@@ -591,15 +598,12 @@ def test_moved_sums_equal_a_rebuild_when_days_leave_the_year(tmp_path):
         classify(con, tmp_path)  # the shipped registry, which the generator draws namespaces from
         con.execute("SET VARIABLE models = 100")
         con.execute("SET VARIABLE first_day = ?", [FIRST_DAY])
-        con.execute("SET VARIABLE days = 400")
         con.execute(MODELS_SQL)
-        con.execute(HISTORY_SQL)
+        add_censuses(con, FIRST_DAY, 400)
         classify(con, tmp_path)
         refresh_metrics(con)
-        con.execute("SET VARIABLE days = 1")
         for day in (last, last + timedelta(days=1)):
-            con.execute("SET VARIABLE first_day = ?", [day])
-            con.execute(HISTORY_SQL)
+            add_censuses(con, day, 1)
             kept_ends = kept_sums_ends(con)
             refresh_metrics(con, day)
             assert sums_moved(con, kept_ends)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from pipeline import history
 from pipeline.metrics import refresh_metrics
 from pipeline.warehouse import connect
 
@@ -33,9 +34,12 @@ def warehouse(paths):
         for age in (1, 2, 3):
             day = RELEASE + timedelta(days=age)
             con.execute("INSERT INTO snapshots VALUES (?, ?, ?, 'x', 0, 1, 0, 0, true, now())", [day, day, day])
-            for model_id, in con.execute("SELECT model_id FROM models").fetchall():
-                k = int(model_id[3:].split("/")[0]) if model_id.startswith("lab") else 5
-                con.execute("INSERT INTO model_stats VALUES (?, ?, 0, ?, 0, 0)", [day, model_id, k * 100 * age])
+            # the k-th lab's models count k x 100 a day; the others 5 x 100
+            history.replace_days(con, "model_stats", day, day, f"""
+                SELECT DATE '{day}' AS snapshot_date, model_id, 0 AS downloads_30d,
+                       CASE WHEN starts_with(model_id, 'lab') THEN split_part(model_id[4:], '/', 1)::INTEGER
+                            ELSE 5 END * 100 * {age} AS downloads_all_time, 0 AS likes, 0.0 AS trending_score
+                FROM models""")
         from pipeline.attribution import classify
 
         classify(con, paths.home)

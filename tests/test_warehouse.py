@@ -1,6 +1,6 @@
 """The DuckDB warehouse: documented tables, idempotent loads, newest metadata wins."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
 
@@ -69,3 +69,56 @@ def test_the_created_at_placeholder_means_unknown(world, paths, lister):
         unflagged_nulls = con.execute(
             "SELECT count(*) FROM models WHERE NOT created_at_placeholder AND created_at IS NULL").fetchone()[0]
     assert old and flagged == old and unflagged_nulls == 0
+
+
+def test_an_older_warehouse_moves_its_history_tables_out_of_the_file(paths):
+    """A warehouse from before the history tables left the file holds them as tables:
+    opening it moves their rows into the history's files, and the views read them back."""
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.warehouse)) as old:
+        old.execute("CREATE TABLE model_stats (snapshot_date DATE NOT NULL, model_id VARCHAR NOT NULL, "
+                    "downloads_30d BIGINT, downloads_all_time BIGINT NOT NULL, likes BIGINT, trending_score DOUBLE)")
+        old.execute("INSERT INTO model_stats VALUES (DATE '2026-01-01', 'a/x', 5, 50, 1, 0.5), "
+                    "(DATE '2026-01-02', 'a/x', 6, 60, 1, 0.5), (DATE '2026-01-02', 'b/y', NULL, 7, NULL, NULL)")
+        old.execute("CREATE TABLE daily_downloads (day DATE NOT NULL, model_id VARCHAR NOT NULL, downloads BIGINT NOT NULL, "
+                    "estimated BOOLEAN NOT NULL, counter_decreased BOOLEAN NOT NULL, first_counted BOOLEAN NOT NULL, "
+                    "spike BOOLEAN NOT NULL)")
+        old.execute("INSERT INTO daily_downloads VALUES (DATE '2026-01-01', 'a/x', 10, false, false, false, false)")
+        # from before segment_daily had derivative_downloads
+        old.execute("CREATE TABLE segment_daily (day DATE NOT NULL, dimension VARCHAR NOT NULL, cohort VARCHAR NOT NULL, "
+                    "excluding_spikes BOOLEAN NOT NULL, segment VARCHAR NOT NULL, downloads DOUBLE NOT NULL)")
+        old.execute("INSERT INTO segment_daily VALUES (DATE '2026-01-01', 'size', 'all', false, '1-10B', 2.5)")
+    with connect(paths) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
+                           "('model_stats', 'daily_downloads', 'segment_daily')").fetchone() == (0,)
+    with connect(paths, read_only=True) as con:
+        assert con.execute("SELECT * FROM model_stats ORDER BY ALL").fetchall() == [
+            (date(2026, 1, 1), "a/x", 5, 50, 1, 0.5), (date(2026, 1, 2), "a/x", 6, 60, 1, 0.5),
+            (date(2026, 1, 2), "b/y", None, 7, None, None)]
+        assert con.execute("SELECT * FROM daily_downloads").fetchall() == [
+            (date(2026, 1, 1), "a/x", 10, False, False, False, False)]
+        assert con.execute("SELECT * FROM segment_daily").fetchall() == [
+            (date(2026, 1, 1), "size", "all", False, "1-10B", 2.5, 0.0)]
+    days = sorted(p.name for p in next((paths.home / "history").iterdir()).joinpath("model_stats").iterdir())
+    assert days == ["snapshot_date=0001-01-01", "snapshot_date=2026-01-01", "snapshot_date=2026-01-02"]
+
+
+def test_replaced_history_versions_stay_a_day(paths):
+    """Each write session publishes a version of the history's files; the versions it
+    replaced stay a day, for readers of an older warehouse file, then go."""
+    def folders():
+        return {folder.name for folder in (paths.home / "history").iterdir()}
+
+    for _ in range(3):
+        with connect(paths):
+            pass
+    with duckdb.connect(str(paths.warehouse)) as con:
+        versions = con.execute("SELECT version, superseded_at IS NULL FROM history_versions").fetchall()
+        con.execute("UPDATE history_versions SET superseded_at = superseded_at - INTERVAL 2 DAY")  # two days on
+    assert len(versions) == 3 and folders() == {version for version, _ in versions}
+    published = next(version for version, current in versions if current)
+    with connect(paths):
+        pass
+    with connect(paths, read_only=True) as con:
+        newest = con.execute("SELECT version FROM history_versions WHERE superseded_at IS NULL").fetchone()[0]
+    assert folders() == {published, newest}

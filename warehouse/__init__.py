@@ -5,15 +5,15 @@ tables, `seeds/` the shipped organisation registry."""
 from pathlib import Path
 
 SQL_DIR = Path(__file__).parent
-# Table and view definitions, in the order they are created.
+# Table and view definitions, in the order they are created, after the history tables'
+# views (pipeline/history.py's HISTORY_TABLES, defined in their own files).
 SCHEMA_FILES = (
+    "core/history_versions.sql",
     "core/snapshots.sql",
     "core/models.sql",
-    "core/model_stats.sql",
     "core/quarantine.sql",
     "core/orgs.sql",
     "core/model_lineage.sql",
-    "core/daily_downloads.sql",
     "core/monthly_downloads.sql",
     "core/credited_models.sql",
     "core/window_sums.sql",
@@ -23,11 +23,8 @@ SCHEMA_FILES = (
     "marts/model_credits.sql",
     "marts/window_sums.sql",
     "marts/unclassified_namespaces.sql",
-    "marts/country_daily.sql",
     "marts/country_share.sql",
-    "marts/segment_daily.sql",
     "marts/segment_share.sql",
-    "marts/concentration_daily.sql",
     "marts/concentration.sql",
     "marts/derivative_repos.sql",
     "marts/family_derivative_share.sql",
@@ -50,6 +47,15 @@ METRIC_FILES = (
     "load/family_derivative_share.sql",
     "load/relative_adoption.sql",
 )
+# The metric files that recompute a history table (pipeline/history.py), with the variable
+# naming the first day they recompute: each leaves the rows of that day on in a temporary
+# view <table>_recomputed, with which pipeline/metrics.py's replace_history replaces them.
+HISTORY_LOADS = {
+    "load/daily_downloads.sql": ("daily_downloads", "from_day"),
+    "load/country_daily.sql": ("country_daily", "marts_from"),
+    "load/segment_daily.sql": ("segment_daily", "marts_from"),
+    "load/concentration_daily.sql": ("concentration_daily", "marts_from"),
+}
 # monthly_downloads (pipeline/metrics.py's sum_months): the first file clears and lists the
 # months to sum, the second sums one.
 MONTHS_TO_SUM_FILE = "load/monthly_downloads.sql"

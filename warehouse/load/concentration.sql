@@ -1,6 +1,7 @@
 -- Recompute concentration for the windows ending from getvariable('marts_from') on, moving its
 -- kept sums (marts/window_sums.sql): models from cohort_downloads, the other levels from
 -- concentration_daily.
+DROP TABLE refresh_credits;  -- the daily tables' loads before this file were their last readers
 DELETE FROM concentration WHERE day >= getvariable('marts_from');
 
 SET VARIABLE kept_sums_end = (SELECT max(day) FROM concentration_window_sums);

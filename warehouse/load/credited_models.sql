@@ -4,7 +4,7 @@
 -- first day any of them has downloads. Then remember the credits the tables now hold.
 
 -- Every model's credits, computed once per refresh: the fingerprints and the three daily
--- tables' loads read them (credited_daily); load/concentration_daily.sql, the last, drops them.
+-- tables' loads read them (credited_daily); load/concentration.sql, after the last, drops them.
 CREATE OR REPLACE TEMP TABLE refresh_credits AS FROM model_credits;
 
 -- The credit rows' hashes are summed, not listed in order: the same fingerprint for the same

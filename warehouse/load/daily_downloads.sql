@@ -1,9 +1,8 @@
--- Recompute daily_downloads for every day from getvariable('from_day') on: the intervals
--- between consecutive complete censuses that start on or after it. Adding the newest census
--- recomputes its one interval; from the first census, everything: same SQL, same result.
-DELETE FROM daily_downloads WHERE day >= getvariable('from_day');
-
-CREATE OR REPLACE TEMP TABLE recomputed_days AS
+-- daily_downloads for every day from getvariable('from_day') on (pipeline/metrics.py replaces
+-- those days with daily_downloads_recomputed): the intervals between consecutive complete
+-- censuses that start on or after it. Adding the newest census recomputes its one interval;
+-- from the first census, everything: same SQL, same result.
+CREATE OR REPLACE TEMP VIEW daily_downloads_recomputed AS
 WITH censuses AS (
     SELECT
         snapshot_date AS census,
@@ -20,8 +19,10 @@ counters AS (
         m.created_at,
         c.previous_started_at
     FROM censuses c
-    JOIN model_stats now_ ON now_.snapshot_date = c.census
+    -- the constant bounds read only the censuses from from_day on (history/ folders by day)
+    JOIN model_stats now_ ON now_.snapshot_date = c.census AND now_.snapshot_date > getvariable('from_day')
     LEFT JOIN model_stats before ON before.snapshot_date = c.previous AND before.model_id = now_.model_id
+                                AND before.snapshot_date >= getvariable('from_day')
     LEFT JOIN models m ON m.model_id = now_.model_id
     WHERE c.previous >= getvariable('from_day')
 ),
@@ -44,22 +45,23 @@ intervals AS (
 ),
 spread AS (
     SELECT *, (census - first_day)::INTEGER AS span FROM intervals WHERE delta IS NOT NULL
+),
+recomputed_days AS (
+    SELECT
+        first_day + k::INTEGER AS day,
+        model_id,
+        -- an even split whose parts sum to delta exactly: the first (delta mod span) days get one more
+        delta // span + CASE WHEN k < delta % span THEN 1 ELSE 0 END AS downloads,
+        span > 1 AS estimated,
+        counter_decreased,
+        first_counted
+    FROM spread, unnest(range(span)) AS r(k)
+    WHERE delta // span + CASE WHEN k < delta % span THEN 1 ELSE 0 END > 0 OR counter_decreased
 )
-SELECT
-    first_day + k::INTEGER AS day,
-    model_id,
-    -- an even split whose parts sum to delta exactly: the first (delta mod span) days get one more
-    delta // span + CASE WHEN k < delta % span THEN 1 ELSE 0 END AS downloads,
-    span > 1 AS estimated,
-    counter_decreased,
-    first_counted
-FROM spread, unnest(range(span)) AS r(k)
-WHERE delta // span + CASE WHEN k < delta % span THEN 1 ELSE 0 END > 0 OR counter_decreased;
-
 -- Spikes: a day that is most of its model's trailing week (the week reaches back into
--- days kept from before from_day). The whole week must be observed: within the history,
--- and after the model's creation (a release's first day is not a bot).
-INSERT INTO daily_downloads
+-- days kept from before from_day: read once the days from from_day on are removed). The
+-- whole week must be observed: within the history, and after the model's creation (a
+-- release's first day is not a bot).
 SELECT w.day, w.model_id, w.downloads, w.estimated, w.counter_decreased, w.first_counted,
        NOT w.estimated
        AND w.day - 6 >= (SELECT min(snapshot_date) FROM snapshots WHERE complete)
@@ -75,5 +77,3 @@ FROM (
 LEFT JOIN models m USING (model_id)
 WINDOW week AS (PARTITION BY w.model_id ORDER BY w.day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW)
 QUALIFY w.day >= getvariable('from_day');
-
-DROP TABLE recomputed_days;

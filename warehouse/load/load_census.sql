@@ -1,10 +1,7 @@
--- Load one finished census into the core tables, replacing that day.
--- Variables: listing (the day's models.parquet, or its copy rebuilt from the archive),
--- census_dir (the day's folder: quarantine and snapshot.json), snapshot_date. Runs inside one transaction.
-DELETE FROM model_stats WHERE snapshot_date = getvariable('snapshot_date');
-INSERT INTO model_stats
-SELECT getvariable('snapshot_date'), model_id, downloads_30d, downloads_all_time, likes, trending_score
-FROM read_parquet(getvariable('listing'));
+-- Load one finished census into the core tables, replacing that day (its model_stats rows:
+-- load/model_stats.sql). Variables: listing (the day's models.parquet, or its copy rebuilt
+-- from the archive), census_dir (the day's folder: quarantine and snapshot.json),
+-- snapshot_date. Runs inside one transaction.
 
 -- A model's metadata comes from the newest census that lists it: an older day re-loaded
 -- (a backfill) only widens first_seen.

@@ -1,3 +1,4 @@
--- Recompute segment_daily from getvariable('marts_from') on.
-DELETE FROM segment_daily WHERE day >= getvariable('marts_from');
-INSERT INTO segment_daily FROM credited_daily('segment', 'refresh_credits');
+-- segment_daily from getvariable('marts_from') on (pipeline/metrics.py replaces those days).
+CREATE OR REPLACE TEMP VIEW segment_daily_recomputed AS
+SELECT day, dimension, cohort, excluding_spikes, unit AS segment, downloads, derivative_downloads
+FROM credited_daily('segment', 'refresh_credits');
