@@ -4,8 +4,8 @@ its own (so its peak memory is its own):
     python -m benchmarks.queries SCALE DAYS FOLDER
 
 A warehouse as a daily refresh finds it after DAYS days of round(2.5M x SCALE) models is
-generated straight into its tables (a full metric rebuild at that size is out of reach,
-BENCHMARKS.md 4.): benchmark 4's models, registry, lineage and daily censuses
+generated straight into its tables and history files (a full metric rebuild at that size is
+out of reach, BENCHMARKS.md 4.): benchmark 4's models, registry, lineage and daily censuses
 (`model_stats`), their daily downloads (DAYS - 1 days, one statement a day), the monthly
 sums and credit fingerprints by the refresh's own code, and the daily tables the share
 tables sum: the refresh's own rows for the newest day, repeated on each earlier day of the
@@ -20,6 +20,7 @@ JSON line.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from datetime import timedelta
 
@@ -86,6 +87,7 @@ def main() -> None:
             replace_history(con, f"load/{table}.sql")
             history.replace_days(con, table, FIRST_DAY, newest - timedelta(days=1), REPEAT_SQL.format(table=table))
         figures["daily_tables_s"] = time.monotonic() - started
+        _so_far(figures)
         # the share tables' kept sums from their year of rows, and relative_adoption's counters
         # of every census, as a first refresh computes them
         started = time.monotonic()
@@ -95,6 +97,7 @@ def main() -> None:
         figures["marts_first_s"] = time.monotonic() - started
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
     figures["generated_warehouse_file_bytes"], figures["generated_history_bytes"] = stored_bytes(paths)
+    _so_far(figures)
 
     new_day = FIRST_DAY + timedelta(days=days)
     started = time.monotonic()
@@ -108,6 +111,7 @@ def main() -> None:
         figures["monthly_download_rows"] = con.execute("SELECT count(*) FROM monthly_downloads").fetchone()[0]
     figures["add_day_total_s"] = time.monotonic() - started  # with the publishing of the session's copy
     figures["warehouse_file_bytes"], figures["history_bytes"] = stored_bytes(paths)
+    _so_far(figures)
 
     booked = new_day - timedelta(days=1)
     with connect(paths, read_only=True) as con:
@@ -123,6 +127,11 @@ def main() -> None:
     figures["rollup_max_share_difference"] = max(abs(daily[key] - monthly[key]) for key in daily)
     figures["peak_rss_mib"] = peak_rss_bytes() / 2**20
     print(json.dumps(figures))
+
+
+def _so_far(figures: dict) -> None:
+    """The figures so far, on stderr: at 2.5M models the run takes hours."""
+    print(json.dumps(figures), file=sys.stderr, flush=True)
 
 
 def _timed(step, *args) -> float:

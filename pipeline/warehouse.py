@@ -56,13 +56,23 @@ def staged(paths: Paths) -> Iterator[Path]:
 # Without insertion order (no table here relies on it) an INSERT ... SELECT need not hold
 # its whole result to keep it in order: the 20,000 x 365 rebuild ran out of memory with it.
 MEMORY_LIMIT = "4GiB"
+# Days a history table's COPY keeps open at once (pipeline/history.py): under the usual limit
+# of 1,024 open files, and each holds a row group in memory until its file is closed.
+PARTITIONS_OPEN = 1000
 
 
 @contextmanager
 def open_db(path: Path):
     """A writable connection to a warehouse file, its schema applied; checkpointed on close
     so the file stands alone (no write-ahead log) when it is published."""
-    con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
+    con = duckdb.connect(str(path), config={
+        "memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False,
+        # a history table's COPY writes one file per day when it keeps every day's file open:
+        # a rebuild's year and more of days (at DuckDB's default of 100, a year of generated
+        # segment_daily was 55,790 files, and every scan of it listed them)
+        "partitioned_write_max_open_files": PARTITIONS_OPEN,
+    })
+    con.execute("SET enable_progress_bar = false")  # a long COPY's would land in the run's output
     try:
         for table in warehouse.FORMER_TABLES:
             if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
