@@ -122,3 +122,20 @@ def test_replaced_history_versions_stay_a_day(paths):
     with connect(paths, read_only=True) as con:
         newest = con.execute("SELECT version FROM history_versions WHERE superseded_at IS NULL").fetchone()[0]
     assert folders() == {published, newest}
+
+
+def test_kept_sums_in_decimals_are_summed_again(paths):
+    """A warehouse from before the kept window sums were fixed-point integers holds them as
+    DECIMAL(38, 18): opening it drops them, and the next refresh sums them from the year of
+    rows (marts/window_sums.sql)."""
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.warehouse)) as old:
+        old.execute("CREATE TABLE country_window_sums (day DATE NOT NULL, window_days INTEGER NOT NULL, "
+                    "grp STRUCT(attribution VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL, "
+                    "unit VARCHAR NOT NULL, downloads DECIMAL(38, 18) NOT NULL)")
+        old.execute("INSERT INTO country_window_sums VALUES (DATE '2026-01-01', 7, {'attribution': 'uploader', "
+                    "'cohort': 'all', 'excluding_spikes': false}, 'CN', 1.5)")
+    with connect(paths) as con:
+        assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'country_window_sums' "
+                           "AND column_name = 'downloads'").fetchone() == ("HUGEINT",)
+        assert con.execute("SELECT count(*) FROM country_window_sums").fetchone() == (0,)

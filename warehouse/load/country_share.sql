@@ -30,7 +30,7 @@ covered AS (
 )
 SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_spikes, s.unit, s.downloads,
        -- over the exact sum: the same share however the rows are ordered
-       s.downloads / (sum(s.exact_downloads) OVER (PARTITION BY s.day, s.window_days, s.grp))::DOUBLE AS share,
+       s.downloads / from_exact(sum(s.exact_downloads) OVER (PARTITION BY s.day, s.window_days, s.grp)) AS share,
        v.days_with_data
 FROM summed s JOIN covered v USING (day, window_days);
 

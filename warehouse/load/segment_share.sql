@@ -15,8 +15,7 @@ CREATE OR REPLACE TEMP TABLE moved AS
 FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('sums_move');
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'moved');
 
--- Shares over the exact total, the same in any row order, cast to DOUBLE for the rows shown
--- only (a decimal's cast is slow: BENCHMARKS.md 4.).
+-- Shares over the exact total, the same in any row order.
 INSERT INTO segment_share
 WITH ranked AS (
     SELECT day, window_days, grp, unit, downloads, exact_downloads,
@@ -27,11 +26,11 @@ WITH ranked AS (
 shown AS (
     SELECT day, window_days, grp, unit AS segment, downloads, rank, exact_total FROM ranked WHERE rank <= 100
     UNION ALL
-    SELECT day, window_days, grp, '(other)', sum(exact_downloads)::DOUBLE, 101, any_value(exact_total)
+    SELECT day, window_days, grp, '(other)', from_exact(sum(exact_downloads)), 101, any_value(exact_total)
     FROM ranked WHERE rank > 100 GROUP BY day, window_days, grp
 )
 SELECT day, window_days, grp.dimension, grp.cohort, grp.excluding_spikes, segment, downloads,
-       downloads / exact_total::DOUBLE, rank
+       downloads / from_exact(exact_total), rank
 FROM shown;
 
 DELETE FROM segment_window_sums WHERE NOT kept_sums_stay();
