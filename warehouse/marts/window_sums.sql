@@ -1,7 +1,8 @@
 -- Exact sums of fractional downloads (origin weights, country splits): each value in units
 -- of 10^-18, a HUGEINT, which is what DECIMAL(38, 18) holds; but a DECIMAL's cast to DOUBLE
--- divides a 128-bit integer, about 0.6 µs a value (most of moving 2.5M models' sums), and
--- the integer's takes a nanosecond. Every plan converts with these, so they agree.
+-- divides a 128-bit integer, about 0.6 µs a value (most of moving every model's sums at
+-- 25,000 models, BENCHMARKS.md 4.), and the integer's takes a nanosecond. Every plan
+-- converts with these, so the plans agree.
 CREATE OR REPLACE MACRO to_exact(downloads) AS (downloads * 1e18)::HUGEINT;
 CREATE OR REPLACE MACRO from_exact(exact) AS exact::DOUBLE / 1e18;
 
@@ -11,7 +12,7 @@ CREATE OR REPLACE MACRO from_exact(exact) AS exact::DOUBLE / 1e18;
 -- leaves the 365-day window ending on marts_from, which moved sums subtract); each unit is
 -- summed within its group, and a unit with nothing in a window gets no row. `kept` names
 -- the share table's kept sums (core/window_sums.sql).
--- Three plans, one result: sums are exact (to_exact below), so the plans agree to the last digit.
+-- Three plans, one result: sums are exact (to_exact above), so the plans agree to the last digit.
 --   * moved (getvariable('sums_move')): the kept sums end on the day before marts_from, so
 --     every older day is as it was when they were summed: they move to each new end, plus
 --     the days entering each window, minus the days leaving it, reading those few days only;
