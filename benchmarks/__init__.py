@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.history import history_root
+from pipeline.history import version_folder
 from pipeline.settings import Paths
 from pipeline.simulated_hub import World
 
@@ -28,6 +28,6 @@ def stored_bytes(paths: Paths) -> tuple[int, int]:
     """The published warehouse's bytes on disk: its file, and its history's files (the
     published version's; the versions it replaced share all but the days they replaced)."""
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        version = con.execute("SELECT version FROM history_versions WHERE superseded_at IS NULL").fetchone()[0]
-    files = [path for path in (history_root(paths.warehouse) / version).rglob("*") if path.is_file()]
+        folder = version_folder(con)
+    files = [path for path in folder.rglob("*") if path.is_file()]
     return paths.warehouse.stat().st_size, sum(path.stat().st_size for path in files)

@@ -15,6 +15,14 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def fsync_and_replace(temporary: Path, path: Path) -> None:
     """Put the finished `temporary` in `path`'s place, on disk before the rename."""
-    with open(temporary, "rb+") as handle:
-        os.fsync(handle.fileno())
+    fsync(temporary)
     os.replace(temporary, path)
+
+
+def fsync(path: Path) -> None:
+    """Put a file, or a folder's entries, on disk."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -29,6 +29,8 @@ import duckdb
 
 import warehouse
 
+from .files import fsync
+
 # Each history table: the file defining its columns, and the day column its files are
 # partitioned by.
 HISTORY_TABLES = {
@@ -87,15 +89,15 @@ def make_durable(db: Path, session: str) -> None:
         for name in files:
             path = Path(directory, name)
             if path.stat().st_nlink == 1:  # written by this session: the links are durable already
-                _fsync(path)
-        _fsync(Path(directory))
-    _fsync(folder.parent)
+                fsync(path)
+        fsync(Path(directory))
+    fsync(folder.parent)
 
 
-def create_views(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Create each history table's view over the session's version, first moving a table of
     an older warehouse (kept in the file) into it."""
-    folder = _version_folder(con, db)
+    folder = version_folder(con)
     for table, (definition, day_column) in HISTORY_TABLES.items():
         con.execute(warehouse.sql(definition))
         columns = con.execute("SELECT column_name, column_default FROM duckdb_columns() WHERE table_name = ? "
@@ -128,7 +130,7 @@ def replace_days(con: duckdb.DuckDBPyConnection, table: str, first: date, last: 
     runs, so it reads only the others. The files are written at once, not with the
     transaction: a session that fails is discarded whole, and a task run again replaces
     the same days again."""
-    folder = _version_folder(con)
+    folder = version_folder(con)
     day_column = HISTORY_TABLES[table][1]
     for day in (folder / table).iterdir():
         booked = date.fromisoformat(day.name.split("=", 1)[1])
@@ -149,11 +151,9 @@ def _write(con: duckdb.DuckDBPyConnection, folder: Path, table: str, rows: str, 
                 f"PARTITION_BY ({HISTORY_TABLES[table][1]}), APPEND, FILENAME_PATTERN 'rows-{{uuid}}')")
 
 
-def _version_folder(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> Path:
-    """The folder of the version the warehouse's views read."""
-    if db is None:
-        db = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-                              ).fetchone()[0])
+def version_folder(con: duckdb.DuckDBPyConnection) -> Path:
+    """The folder of the version the views of `con`'s warehouse read."""
+    db = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])
     version = con.execute("SELECT version FROM history_versions WHERE superseded_at IS NULL").fetchone()[0]
     return history_root(db) / version
 
@@ -176,11 +176,3 @@ def _link_tree(source: Path, target: Path) -> None:
         linked.mkdir(parents=True, exist_ok=True)
         for name in files:
             os.link(Path(directory, name), linked / name)
-
-
-def _fsync(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

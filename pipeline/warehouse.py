@@ -3,7 +3,6 @@ loading finished censuses."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ import warehouse
 
 from . import history
 from .archive import day_listing
+from .files import fsync_and_replace
 from .locking import exclusive
 from .settings import Paths
 
@@ -45,9 +45,7 @@ def staged(paths: Paths) -> Iterator[Path]:
             if session is not None:
                 history.discard_version(staging, session)
             raise
-        with open(staging, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(staging, paths.warehouse)
+        fsync_and_replace(staging, paths.warehouse)
 
 
 # DuckDB's own cap on what a write session holds in memory (its default is 80% of the
@@ -82,7 +80,7 @@ def open_db(path: Path):
         for (table,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE ends_with(table_name, '_window_sums') "
                                     "AND column_name = 'downloads' AND starts_with(data_type, 'DECIMAL')").fetchall():
             con.execute(f"DROP TABLE {table}")
-        history.create_views(con, path)
+        history.create_views(con)
         for name in warehouse.SCHEMA_FILES:
             con.execute(warehouse.sql(name))
         yield con
