@@ -76,6 +76,7 @@ def main() -> None:
                 history.replace_days(con, "daily_downloads", FIRST_DAY + timedelta(days=day),
                                      FIRST_DAY + timedelta(days=day), DAY_SQL.format(day=day))
         figures["generate_s"] = time.monotonic() - started
+        _so_far(figures, "generate")
         figures["monthly_sums_s"] = _timed(sum_months, con, EVERYTHING)
         con.execute("SET VARIABLE from_day = ?", [newest])
         figures["credits_first_s"] = _timed(con.execute, warehouse.sql("load/credited_models.sql"))
@@ -87,7 +88,7 @@ def main() -> None:
             replace_history(con, f"load/{table}.sql")
             history.replace_days(con, table, FIRST_DAY, newest - timedelta(days=1), REPEAT_SQL.format(table=table))
         figures["daily_tables_s"] = time.monotonic() - started
-        _so_far(figures)
+        _so_far(figures, "daily_tables")
         # the share tables' kept sums from their year of rows, and relative_adoption's counters
         # of every census, as a first refresh computes them
         started = time.monotonic()
@@ -97,7 +98,7 @@ def main() -> None:
         figures["marts_first_s"] = time.monotonic() - started
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
     figures["generated_warehouse_file_bytes"], figures["generated_history_bytes"] = stored_bytes(paths)
-    _so_far(figures)
+    _so_far(figures, "marts_first")
 
     new_day = FIRST_DAY + timedelta(days=days)
     started = time.monotonic()
@@ -111,7 +112,7 @@ def main() -> None:
         figures["monthly_download_rows"] = con.execute("SELECT count(*) FROM monthly_downloads").fetchone()[0]
     figures["add_day_total_s"] = time.monotonic() - started  # with the publishing of the session's copy
     figures["warehouse_file_bytes"], figures["history_bytes"] = stored_bytes(paths)
-    _so_far(figures)
+    _so_far(figures, "add_day")
 
     booked = new_day - timedelta(days=1)
     with connect(paths, read_only=True) as con:
@@ -129,8 +130,10 @@ def main() -> None:
     print(json.dumps(figures))
 
 
-def _so_far(figures: dict) -> None:
-    """The figures so far, on stderr: at 2.5M models the run takes hours."""
+def _so_far(figures: dict, step: str) -> None:
+    """The figures so far, on stderr (at 2.5M models the run takes hours), with the process's
+    peak memory once `step` is done: which step sets the final peak."""
+    figures[f"peak_rss_mib_after_{step}"] = peak_rss_bytes() / 2**20
     print(json.dumps(figures), file=sys.stderr, flush=True)
 
 

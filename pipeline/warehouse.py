@@ -76,9 +76,10 @@ def open_db(path: Path):
             if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
                            [table]).fetchone()[0]:
                 con.execute(f"DROP TABLE {table}")
-        # kept sums of an older warehouse, in DECIMAL(38, 18): the next refresh sums them again
+        # kept sums of an older warehouse, a row per window (in DECIMAL(38, 18) before that):
+        # the next refresh sums them again
         for (table,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE ends_with(table_name, '_window_sums') "
-                                    "AND column_name = 'downloads' AND starts_with(data_type, 'DECIMAL')").fetchall():
+                                    "AND column_name = 'window_days'").fetchall():
             con.execute(f"DROP TABLE {table}")
         history.create_views(con)
         for name in warehouse.SCHEMA_FILES:

@@ -205,7 +205,7 @@ def rows_to_compare(con, table):
 
 def test_a_full_rebuild_equals_the_incremental_result(warehouse):
     """The daily refreshes summed each day's windows directly, or moved the kept model sums; a
-    rebuild runs window functions over the whole history (marts/trailing_sums.sql): the same
+    rebuild runs window functions over the whole history (marts/window_sums.sql): the same
     tables."""
     # every daily refresh moved them but the first two (no downloads, then no kept sums yet),
     # across the skipped days too
@@ -608,9 +608,10 @@ def test_moved_sums_equal_a_rebuild_when_days_leave_the_year(tmp_path):
             refresh_metrics(con, day)
             assert sums_moved(con, kept_ends)
         moved = {table: rows_to_compare(con, table) for table in SHARE_TABLES}
-        assert con.execute("SELECT count(*) FROM concentration_window_sums WHERE window_days = 365 AND grp.level = 'model'").fetchone()[0] > 100
-        for table in KEPT_SUMS:  # with fractional units leaving windows
-            assert con.execute(f"SELECT count(DISTINCT window_days) FROM {table}").fetchone()[0] == 3, table
+        assert con.execute("SELECT count(*) FROM concentration_window_sums WHERE grp.level = 'model'").fetchone()[0] > 100
+        for table in KEPT_SUMS:  # with fractional units leaving windows: some in every window, some in the year only
+            assert con.execute(f"SELECT count(*) FILTER (WHERE downloads_7d > 0), count(*) FILTER (WHERE downloads_30d = 0) "
+                               f"FROM {table}").fetchone() > (0, 0), table
         refresh_metrics(con)
         for table in SHARE_TABLES:
             assert con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == moved[table], table

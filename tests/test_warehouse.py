@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import duckdb
+import pytest
 
 from pipeline.census import run_census
 from pipeline.simulated_hub import SimulatedHub
@@ -124,18 +125,20 @@ def test_replaced_history_versions_stay_a_day(paths):
     assert folders() == {published, newest}
 
 
-def test_kept_sums_in_decimals_are_summed_again(paths):
-    """A warehouse from before the kept window sums were fixed-point integers holds them as
-    DECIMAL(38, 18): opening it drops them, and the next refresh sums them from the year of
-    rows (marts/window_sums.sql)."""
+@pytest.mark.parametrize("downloads_type", ["DECIMAL(38, 18)", "HUGEINT"])
+def test_kept_sums_a_row_per_window_are_summed_again(paths, downloads_type):
+    """A warehouse from before the kept window sums were a row per unit holds a row per
+    window (in DECIMAL(38, 18) before they were fixed-point integers): opening it drops
+    them, and the next refresh sums them from the year of rows (marts/window_sums.sql)."""
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(paths.warehouse)) as old:
         old.execute("CREATE TABLE country_window_sums (day DATE NOT NULL, window_days INTEGER NOT NULL, "
                     "grp STRUCT(attribution VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL, "
-                    "unit VARCHAR NOT NULL, downloads DECIMAL(38, 18) NOT NULL)")
+                    f"unit VARCHAR NOT NULL, downloads {downloads_type} NOT NULL)")
         old.execute("INSERT INTO country_window_sums VALUES (DATE '2026-01-01', 7, {'attribution': 'uploader', "
-                    "'cohort': 'all', 'excluding_spikes': false}, 'CN', 1.5)")
+                    "'cohort': 'all', 'excluding_spikes': false}, 'CN', 15)")
     with connect(paths) as con:
-        assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'country_window_sums' "
-                           "AND column_name = 'downloads'").fetchone() == ("HUGEINT",)
+        assert con.execute("SELECT list(column_name || ' ' || data_type ORDER BY column_index) FROM duckdb_columns() "
+                           "WHERE table_name = 'country_window_sums' AND starts_with(column_name, 'downloads')"
+                           ).fetchone()[0] == ["downloads_7d HUGEINT", "downloads_30d HUGEINT", "downloads_365d HUGEINT"]
         assert con.execute("SELECT count(*) FROM country_window_sums").fetchone() == (0,)

@@ -5,54 +5,62 @@
 -- fractional (origin weights, country splits), and a moved sum must equal one summed again,
 -- to the last digit, and return to exactly 0 when a unit's last day leaves the window.
 CREATE TABLE IF NOT EXISTS country_window_sums (
-    day          DATE NOT NULL,
-    window_days  INTEGER NOT NULL,
-    grp          STRUCT(attribution VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
-    unit         VARCHAR NOT NULL,
-    downloads    HUGEINT NOT NULL
+    day             DATE NOT NULL,
+    grp             STRUCT(attribution VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
+    unit            VARCHAR NOT NULL,
+    downloads_7d    HUGEINT NOT NULL,
+    downloads_30d   HUGEINT NOT NULL,
+    downloads_365d  HUGEINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS segment_window_sums (
-    day          DATE NOT NULL,
-    window_days  INTEGER NOT NULL,
-    grp          STRUCT(dimension VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
-    unit         VARCHAR NOT NULL,
-    downloads    HUGEINT NOT NULL
+    day             DATE NOT NULL,
+    grp             STRUCT(dimension VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
+    unit            VARCHAR NOT NULL,
+    downloads_7d    HUGEINT NOT NULL,
+    downloads_30d   HUGEINT NOT NULL,
+    downloads_365d  HUGEINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS family_window_sums (
-    day          DATE NOT NULL,
-    window_days  INTEGER NOT NULL,
-    grp          STRUCT(excluding_spikes BOOLEAN, part VARCHAR) NOT NULL,
-    unit         VARCHAR NOT NULL,
-    downloads    HUGEINT NOT NULL
+    day             DATE NOT NULL,
+    grp             STRUCT(excluding_spikes BOOLEAN, part VARCHAR) NOT NULL,
+    unit            VARCHAR NOT NULL,
+    downloads_7d    HUGEINT NOT NULL,
+    downloads_30d   HUGEINT NOT NULL,
+    downloads_365d  HUGEINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS concentration_window_sums (
-    day          DATE NOT NULL,
-    window_days  INTEGER NOT NULL,
-    grp          STRUCT(level VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
-    unit         VARCHAR NOT NULL,
-    downloads    HUGEINT NOT NULL
+    day             DATE NOT NULL,
+    grp             STRUCT(level VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
+    unit            VARCHAR NOT NULL,
+    downloads_7d    HUGEINT NOT NULL,
+    downloads_30d   HUGEINT NOT NULL,
+    downloads_365d  HUGEINT NOT NULL
 );
-COMMENT ON TABLE country_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, summed from country_daily (units with none in a window have no row). The next day''s refresh of country_share moves them: plus the days entering each window, minus the days leaving it.';
+COMMENT ON TABLE country_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from country_daily (units with none in the 365 days have no row). The next day''s refresh of country_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN country_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN country_window_sums.window_days IS '7, 30 or 365.';
 COMMENT ON COLUMN country_window_sums.grp IS 'The group the unit is ranked in: attribution (uploader, origin), cohort and excluding_spikes, as in country_share.';
 COMMENT ON COLUMN country_window_sums.unit IS 'The country bucket.';
-COMMENT ON COLUMN country_window_sums.downloads IS 'The unit''s downloads in the window, exactly, in units of 10^-18 (from_exact(downloads) gives them; always positive).';
-COMMENT ON TABLE segment_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, summed from segment_daily (units with none in a window have no row). The next day''s refresh of segment_share moves them: plus the days entering each window, minus the days leaving it.';
+COMMENT ON COLUMN country_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
+COMMENT ON COLUMN country_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
+COMMENT ON COLUMN country_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
+COMMENT ON TABLE segment_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from segment_daily (units with none in the 365 days have no row). The next day''s refresh of segment_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN segment_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN segment_window_sums.window_days IS '7, 30 or 365.';
 COMMENT ON COLUMN segment_window_sums.grp IS 'The group the unit is ranked in: dimension, cohort and excluding_spikes, as in segment_share.';
 COMMENT ON COLUMN segment_window_sums.unit IS 'The segment.';
-COMMENT ON COLUMN segment_window_sums.downloads IS 'The unit''s downloads in the window, exactly, in units of 10^-18 (from_exact(downloads) gives them; always positive).';
-COMMENT ON TABLE family_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, summed from the family segments of segment_daily (units with none in a window have no row). The next day''s refresh of family_derivative_share moves them: plus the days entering each window, minus the days leaving it.';
+COMMENT ON COLUMN segment_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
+COMMENT ON COLUMN segment_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
+COMMENT ON COLUMN segment_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
+COMMENT ON TABLE family_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from the family segments of segment_daily (units with none in the 365 days have no row). The next day''s refresh of family_derivative_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN family_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN family_window_sums.window_days IS '7, 30 or 365.';
 COMMENT ON COLUMN family_window_sums.grp IS 'The group the unit is ranked in: excluding_spikes, and part: all (the family''s downloads) or derivative (those of its derivatives).';
 COMMENT ON COLUMN family_window_sums.unit IS 'The family (its root model id).';
-COMMENT ON COLUMN family_window_sums.downloads IS 'The unit''s downloads in the window, exactly, in units of 10^-18 (from_exact(downloads) gives them; always positive).';
-COMMENT ON TABLE concentration_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, summed from concentration_daily, and cohort_downloads for the model level (units with none in a window have no row). The next day''s refresh of concentration moves them: plus the days entering each window, minus the days leaving it.';
+COMMENT ON COLUMN family_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
+COMMENT ON COLUMN family_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
+COMMENT ON COLUMN family_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
+COMMENT ON TABLE concentration_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from concentration_daily, and cohort_downloads for the model level (units with none in the 365 days have no row). The next day''s refresh of concentration moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN concentration_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN concentration_window_sums.window_days IS '7, 30 or 365.';
 COMMENT ON COLUMN concentration_window_sums.grp IS 'The group the unit is ranked in: level (model, uploader_organisation, uploader_country, origin_organisation, origin_country), cohort and excluding_spikes, as in concentration.';
 COMMENT ON COLUMN concentration_window_sums.unit IS 'The model, organisation or country.';
-COMMENT ON COLUMN concentration_window_sums.downloads IS 'The unit''s downloads in the window, exactly, in units of 10^-18 (from_exact(downloads) gives them; always positive).';
+COMMENT ON COLUMN concentration_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
+COMMENT ON COLUMN concentration_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
+COMMENT ON COLUMN concentration_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';

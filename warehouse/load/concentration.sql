@@ -20,20 +20,36 @@ FROM window_sums('windowed_input', 'concentration_window_sums') WHERE getvariabl
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'concentration_window_sums', 'moved');
 
 -- HHI and the top 10 need no ranking: sum(x^2) / sum(x)^2 and the sum of the ten largest.
--- The Gini coefficient ranks by downloads alone: tied units give the same sum(i * x_i) in
--- any order, so no tiebreak is needed.
+-- The Gini coefficient, 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n, needs each unit's rank i
+-- by downloads, ascending (tied units give the same sum in any order, so no tiebreak). A
+-- refresh ending a few windows sorts each group's downloads as a list, three times faster
+-- than a window function's sort (BENCHMARKS.md 4.); a rebuild ranks with a window function,
+-- which spills to disk where its hundreds of window ends' lists would not. Compensated sums
+-- (fsum) and the exact total: the two plans' sums, in different orders, agree to the last bits.
 INSERT INTO concentration
-SELECT day, window_days, grp.level, grp.cohort, grp.excluding_spikes,
-       count(*) AS units,
-       sum(downloads * downloads) / (sum(downloads) * sum(downloads)) AS hhi,
-       2 * sum(ascending * downloads) / (count(*) * sum(downloads)) - (count(*) + 1) / count(*) AS gini,
-       list_sum(max(downloads, 10)) / sum(downloads) AS top10_share
-FROM (
-    SELECT day, window_days, grp, downloads,
-           row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
-    FROM summed
+WITH sorted AS (
+    SELECT day, window_days, grp, count(*) AS units, from_exact(sum(exact_downloads)) AS total,
+           fsum(downloads * downloads) AS squares, list_sum(max(downloads, 10)) AS top10,
+           list_aggregate(list_transform(list_sort(list(downloads)), (x, i) -> i * x), 'fsum') AS rank_weighted
+    FROM summed WHERE getvariable('few_window_ends')
+    GROUP BY ALL
+),
+ranked AS (
+    SELECT day, window_days, grp, count(*) AS units, from_exact(sum(exact_downloads)) AS total,
+           fsum(downloads * downloads) AS squares, list_sum(max(downloads, 10)) AS top10,
+           fsum(ascending * downloads) AS rank_weighted
+    FROM (
+        SELECT day, window_days, grp, downloads, exact_downloads,
+               row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
+        FROM summed WHERE NOT getvariable('few_window_ends')
+    )
+    GROUP BY ALL
 )
-GROUP BY ALL;
+SELECT day, window_days, grp.level, grp.cohort, grp.excluding_spikes, units,
+       squares / (total * total) AS hhi,
+       2 * rank_weighted / (units * total) - (units + 1) / units AS gini,
+       top10 / total AS top10_share
+FROM (FROM sorted UNION ALL FROM ranked);
 
 DELETE FROM concentration_window_sums WHERE NOT kept_sums_stay();
 INSERT INTO concentration_window_sums FROM sums_to_keep('moved', 'windowed_input');

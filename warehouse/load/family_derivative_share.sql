@@ -21,6 +21,7 @@ CREATE OR REPLACE TEMP TABLE moved AS
 FROM window_sums('windowed_input', 'family_window_sums') WHERE getvariable('sums_move');
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'family_window_sums', 'moved');
 
+-- The top 100 by downloads (ties by name), as in load/segment_share.sql.
 INSERT INTO family_derivative_share
 WITH families AS (
     SELECT day, window_days, grp.excluding_spikes, unit AS family,
@@ -28,12 +29,17 @@ WITH families AS (
            coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0) AS derivative_downloads
     FROM summed
     GROUP BY ALL
+),
+top AS (
+    SELECT day, window_days, excluding_spikes,
+           arg_min({'family': family, 'downloads': downloads, 'derivative_downloads': derivative_downloads},
+                   {'descending': -downloads, 'family': family}, 100) AS top
+    FROM families
+    GROUP BY ALL
 )
-SELECT day, window_days, excluding_spikes, family, downloads, derivative_downloads,
-       derivative_downloads / downloads AS derivative_share,
-       row_number() OVER (PARTITION BY day, window_days, excluding_spikes ORDER BY downloads DESC, family) AS rank
-FROM families
-QUALIFY rank <= 100;
+SELECT day, window_days, excluding_spikes, shown.family, shown.downloads, shown.derivative_downloads,
+       shown.derivative_downloads / shown.downloads AS derivative_share, rank
+FROM (SELECT day, window_days, excluding_spikes, unnest(top) AS shown, generate_subscripts(top, 1) AS rank FROM top);
 
 DELETE FROM family_window_sums WHERE NOT kept_sums_stay();
 INSERT INTO family_window_sums FROM sums_to_keep('moved', 'windowed_input');

@@ -6,12 +6,11 @@
 CREATE OR REPLACE MACRO to_exact(downloads) AS (downloads * 1e18)::HUGEINT;
 CREATE OR REPLACE MACRO from_exact(exact) AS exact::DOUBLE / 1e18;
 
--- Sums over the trailing 1, 7, 30 and 365 days, for every window ending on a day from
+-- Sums over the trailing 1, 7, 30 and 365 days, for every window end from
 -- getvariable('marts_from') on that has rows. `daily` names a table or view of
 -- (day, grp, unit, downloads) holding at least the 365 days before marts_from (the oldest
 -- leaves the 365-day window ending on marts_from, which moved sums subtract); each unit is
--- summed within its group, and a unit with nothing in a window gets no row. `kept` names
--- the share table's kept sums (core/window_sums.sql).
+-- summed within its group. `kept` names the share table's kept sums (core/window_sums.sql).
 -- Three plans, one result: sums are exact (to_exact above), so the plans agree to the last digit.
 --   * moved (getvariable('sums_move')): the kept sums end on the day before marts_from, so
 --     every older day is as it was when they were summed: they move to each new end, plus
@@ -22,7 +21,10 @@ CREATE OR REPLACE MACRO from_exact(exact) AS exact::DOUBLE / 1e18;
 --     sorted once), never a join of every window to the days it covers.
 -- Each load file sets sums_move, few_window_ends by load/credited_models.sql; they are
 -- constants, so the other plans are pruned before they run.
--- Columns: day, window_days, grp, unit, downloads (DOUBLE, for the shares), exact_downloads.
+-- A row per window end, group and unit, its four windows side by side (a third of the rows
+-- a row per window would be, in the moved sums' aggregate and in the kept sums):
+-- day, grp, unit, d1, d7, d30, d365 (exact; 0 or NULL where the unit has nothing in a
+-- window). summed_once (below) gives a row per window.
 CREATE OR REPLACE MACRO window_sums(daily, kept) AS TABLE
 -- not materialised: each use filters its days, read straight from `daily`
 WITH daily_rows AS NOT MATERIALIZED (
@@ -62,77 +64,72 @@ summed_by_window_functions AS (
 ),
 -- A row counts towards the windows ending from its own day on, and stops counting
 -- `window_days` later; first_end is the first window end each change applies to (each
--- bound is a constant, so each scan reads only its days).
+-- bound is a constant, so each scan reads only its days). d1 counts on its own day only.
 changes AS (
-    SELECT r.day AS first_end, w.window_days, r.grp, r.unit, r.downloads
-    FROM daily_rows r, (VALUES (7), (30), (365)) AS w(window_days)
+    SELECT r.day AS first_end, r.grp, r.unit, r.downloads AS d1, r.downloads AS d7, r.downloads AS d30, r.downloads AS d365
+    FROM daily_rows r
     WHERE r.day > getvariable('kept_sums_end') AND getvariable('sums_move')
     UNION ALL
-    SELECT r.day + 7, 7, r.grp, r.unit, -r.downloads
+    SELECT r.day + 7, r.grp, r.unit, 0, -r.downloads, 0, 0
     FROM daily_rows r
     WHERE r.day > getvariable('kept_sums_end') - 7 AND r.day <= getvariable('last_window_end') - 7 AND getvariable('sums_move')
     UNION ALL
-    SELECT r.day + 30, 30, r.grp, r.unit, -r.downloads
+    SELECT r.day + 30, r.grp, r.unit, 0, 0, -r.downloads, 0
     FROM daily_rows r
     WHERE r.day > getvariable('kept_sums_end') - 30 AND r.day <= getvariable('last_window_end') - 30 AND getvariable('sums_move')
     UNION ALL
-    SELECT r.day + 365, 365, r.grp, r.unit, -r.downloads
+    SELECT r.day + 365, r.grp, r.unit, 0, 0, 0, -r.downloads
     FROM daily_rows r
     WHERE r.day > getvariable('kept_sums_end') - 365 AND r.day <= getvariable('last_window_end') - 365 AND getvariable('sums_move')
 ),
 moved AS (
-    SELECT e.day, k.window_days, k.grp, k.unit, k.downloads
+    SELECT e.day, k.grp, k.unit, 0 AS d1, k.downloads_7d AS d7, k.downloads_30d AS d30, k.downloads_365d AS d365
     FROM window_ends e, query_table(kept) k
     WHERE getvariable('sums_move')
     UNION ALL
-    SELECT e.day, c.window_days, c.grp, c.unit, c.downloads
+    SELECT e.day, c.grp, c.unit, if(c.first_end = e.day, c.d1, 0), c.d7, c.d30, c.d365
     FROM window_ends e JOIN changes c ON c.first_end <= e.day
-    UNION ALL
-    SELECT r.day, 1, r.grp, r.unit, r.downloads
-    FROM window_ends e JOIN daily_rows r USING (day)
-    WHERE r.day >= getvariable('marts_from') AND getvariable('sums_move')  -- a constant bound: only those days are read
 )
+SELECT day, grp, unit, d1, d7, d30, d365
+FROM (FROM summed_directly UNION ALL FROM summed_by_window_functions)
+WHERE window_end
+UNION ALL
+SELECT day, grp, unit, sum(d1), sum(d7), sum(d30), sum(d365)
+FROM moved
+GROUP BY ALL;
+
+-- window_sums(daily, kept) a row per window: day, window_days, grp, unit, downloads
+-- (DOUBLE, for the shares), exact_downloads; a unit with nothing in a window gets no row.
+-- For a load that materialised the moved sums in `moved` (they are read twice: by the share
+-- table and by sums_to_keep); the other plans are read once, as they run (a rebuild's sums
+-- are too many to store).
+CREATE OR REPLACE MACRO summed_once(daily, kept, moved) AS TABLE
 SELECT day, window_days, grp, unit, from_exact(exact_downloads) AS downloads, exact_downloads
 FROM (
     SELECT day, grp, unit, unnest([1, 7, 30, 365]) AS window_days, unnest([d1, d7, d30, d365]) AS exact_downloads
-    FROM (FROM summed_directly UNION ALL FROM summed_by_window_functions)
-    WHERE window_end
-    UNION ALL BY NAME
-    SELECT day, grp, unit, window_days, sum(downloads) AS exact_downloads
-    FROM moved
-    GROUP BY ALL
+    FROM (FROM query_table(moved) UNION ALL FROM window_sums(daily, kept) WHERE NOT getvariable('sums_move'))
 )
 WHERE exact_downloads > 0;
 
--- window_sums(daily, kept) for a load that materialised the moved sums in `moved` (they are
--- read twice: by the share table and by sums_to_keep); the other plans are read once, as
--- they run (a rebuild's sums are too many to store).
-CREATE OR REPLACE MACRO summed_once(daily, kept, moved) AS TABLE
-FROM query_table(moved)
-UNION ALL
-FROM window_sums(daily, kept) WHERE NOT getvariable('sums_move');
-
--- The kept sums to move next time, at the newest window end (getvariable('last_window_end')):
--- the moved ones (`moved`, as for summed_once), or else summed from the year behind it in
--- one pass (never from all the window ends of a rebuild at once). Nothing when the refresh
--- ends no window: the kept sums stay as they are if kept_sums_stay(), and are deleted otherwise.
+-- The kept sums to move next time, at the newest window end (getvariable('last_window_end')),
+-- for the units with downloads in its year: the moved ones (`moved`, as for summed_once), or
+-- else summed from the year behind it in one pass (never from all the window ends of a
+-- rebuild at once). Nothing when the refresh ends no window: the kept sums stay as they are
+-- if kept_sums_stay(), and are deleted otherwise.
 CREATE OR REPLACE MACRO sums_to_keep(moved, daily) AS TABLE
-SELECT day, window_days, grp, unit, exact_downloads AS downloads
+SELECT day, grp, unit, d7 AS downloads_7d, d30 AS downloads_30d, d365 AS downloads_365d
 FROM query_table(moved)
-WHERE getvariable('sums_move') AND window_days > 1 AND day = getvariable('last_window_end')
+WHERE getvariable('sums_move') AND day = getvariable('last_window_end') AND d365 > 0
 UNION ALL
-SELECT getvariable('last_window_end'), window_days, grp, unit, downloads
-FROM (
-    SELECT grp, unit, unnest([7, 30, 365]) AS window_days,
-           unnest([sum(downloads) FILTER (WHERE day > getvariable('last_window_end') - 7),
-                   sum(downloads) FILTER (WHERE day > getvariable('last_window_end') - 30),
-                   sum(downloads)]) AS downloads
-    FROM (SELECT day, grp, unit, to_exact(downloads) AS downloads FROM query_table(daily))
-    WHERE day > getvariable('last_window_end') - 365 AND day <= getvariable('last_window_end')
-      AND NOT getvariable('sums_move') AND getvariable('last_window_end') >= getvariable('marts_from')
-    GROUP BY ALL
-)
-WHERE downloads > 0;
+SELECT getvariable('last_window_end'), grp, unit,
+       coalesce(sum(downloads) FILTER (WHERE day > getvariable('last_window_end') - 7), 0),
+       coalesce(sum(downloads) FILTER (WHERE day > getvariable('last_window_end') - 30), 0),
+       sum(downloads)
+FROM (SELECT day, grp, unit, to_exact(downloads) AS downloads FROM query_table(daily))
+WHERE day > getvariable('last_window_end') - 365 AND day <= getvariable('last_window_end')
+  AND NOT getvariable('sums_move') AND getvariable('last_window_end') >= getvariable('marts_from')
+GROUP BY grp, unit
+HAVING sum(downloads) > 0;
 
 -- A refresh that ends no window, on a day where the kept sums already end, keeps them: no
 -- day up to their end changed.
