@@ -97,6 +97,7 @@ def connect(paths: Paths, *, read_only: bool = False):
     if read_only:
         con = duckdb.connect(str(paths.warehouse), read_only=True)
         try:
+            con.execute("SET enable_progress_bar = false")  # a long query's would land in the caller's output
             yield con
         finally:
             con.close()

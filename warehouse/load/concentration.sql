@@ -20,12 +20,13 @@ FROM window_sums('windowed_input', 'concentration_window_sums') WHERE getvariabl
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'concentration_window_sums', 'moved');
 
 -- HHI and the top 10 need no ranking: sum(x^2) / sum(x)^2 and the sum of the ten largest.
--- The Gini coefficient, 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n, needs each unit's rank i
--- by downloads, ascending (tied units give the same sum in any order, so no tiebreak). A
+-- The Gini coefficient, 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n, needs each unit's rank
+-- i by downloads, ascending (tied units give the same sum in any order, so no tiebreak). A
 -- refresh ending a few windows sorts each group's downloads as a list, three times faster
--- than a window function's sort (BENCHMARKS.md 4.); a rebuild ranks with a window function,
--- which spills to disk where its hundreds of window ends' lists would not. Compensated sums
--- (fsum) and the exact total: the two plans' sums, in different orders, agree to the last bits.
+-- than a window function's sort (5M sums, BENCHMARKS.md 4.); a rebuild ranks with a window
+-- function, which spills to disk where its hundreds of window ends' lists would not.
+-- Compensated sums (fsum) and the exact total: the two plans' sums, in different orders,
+-- agree to the last bits.
 INSERT INTO concentration
 WITH sorted AS (
     SELECT day, window_days, grp, count(*) AS units, from_exact(sum(exact_downloads)) AS total,

@@ -30,7 +30,7 @@ WITH families AS (
     FROM summed
     GROUP BY ALL
 ),
-top AS (
+leaders AS (
     SELECT day, window_days, excluding_spikes,
            arg_min({'family': family, 'downloads': downloads, 'derivative_downloads': derivative_downloads},
                    {'descending': -downloads, 'family': family}, 100) AS top
@@ -39,7 +39,7 @@ top AS (
 )
 SELECT day, window_days, excluding_spikes, shown.family, shown.downloads, shown.derivative_downloads,
        shown.derivative_downloads / shown.downloads AS derivative_share, rank
-FROM (SELECT day, window_days, excluding_spikes, unnest(top) AS shown, generate_subscripts(top, 1) AS rank FROM top);
+FROM (SELECT day, window_days, excluding_spikes, unnest(top) AS shown, generate_subscripts(top, 1) AS rank FROM leaders);
 
 DELETE FROM family_window_sums WHERE NOT kept_sums_stay();
 INSERT INTO family_window_sums FROM sums_to_keep('moved', 'windowed_input');

@@ -98,7 +98,7 @@ SELECT day, grp, unit, sum(d1), sum(d7), sum(d30), sum(d365)
 FROM moved
 GROUP BY ALL;
 
--- window_sums(daily, kept) a row per window: day, window_days, grp, unit, downloads
+-- window_sums(daily, kept), a row per window: day, window_days, grp, unit, downloads
 -- (DOUBLE, for the shares), exact_downloads; a unit with nothing in a window gets no row.
 -- For a load that materialised the moved sums in `moved` (they are read twice: by the share
 -- table and by sums_to_keep); the other plans are read once, as they run (a rebuild's sums
