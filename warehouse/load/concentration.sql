@@ -22,17 +22,19 @@ CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'concen
 -- HHI and the top 10 need no ranking: sum(x^2) / sum(x)^2 and the sum of the ten largest.
 -- The Gini coefficient, 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n, needs each unit's rank
 -- i by downloads, ascending (tied units give the same sum in any order, so no tiebreak). A
--- refresh ending a few windows sorts each group's downloads as a list, three times faster
--- than a window function's sort (5M sums, BENCHMARKS.md 4.); a rebuild ranks with a window
--- function, which spills to disk where its hundreds of window ends' lists would not.
+-- refresh ending one window (a daily run's) sorts each group's downloads as a list, three
+-- times faster than a window function's sort (5M sums, BENCHMARKS.md 4.); with more, it
+-- ranks with a window function, which spills to disk: DuckDB's lists do not, and each
+-- window end holds every model's sums (about 0.5 GB at 2.5M models).
 -- Compensated sums (fsum) and the exact total: the two plans' sums, in different orders,
 -- agree to the last bits.
+SET VARIABLE gini_from_lists = coalesce(getvariable('window_ends') = 1, false);
 INSERT INTO concentration
 WITH sorted AS (
     SELECT day, window_days, grp, count(*) AS units, from_exact(sum(exact_downloads)) AS total,
            fsum(downloads * downloads) AS squares, list_sum(max(downloads, 10)) AS top10,
            list_aggregate(list_transform(list_sort(list(downloads)), (x, i) -> i * x), 'fsum') AS rank_weighted
-    FROM summed WHERE getvariable('few_window_ends')
+    FROM summed WHERE getvariable('gini_from_lists')
     GROUP BY ALL
 ),
 ranked AS (
@@ -42,7 +44,7 @@ ranked AS (
     FROM (
         SELECT day, window_days, grp, downloads, exact_downloads,
                row_number() OVER (PARTITION BY day, window_days, grp ORDER BY downloads) AS ascending
-        FROM summed WHERE NOT getvariable('few_window_ends')
+        FROM summed WHERE NOT getvariable('gini_from_lists')
     )
     GROUP BY ALL
 )

@@ -34,7 +34,6 @@ DROP TABLE recredited;
 
 -- A daily refresh ends a window or two; a rebuild, one per day of the history; the newest
 -- ends where the share tables keep their sums (marts/window_sums.sql).
-SET VARIABLE few_window_ends = (
-    SELECT count(DISTINCT day) <= 7 FROM daily_downloads WHERE day >= getvariable('marts_from')
-);
+SET VARIABLE window_ends = (SELECT count(DISTINCT day) FROM daily_downloads WHERE day >= getvariable('marts_from'));
+SET VARIABLE few_window_ends = getvariable('window_ends') <= 7;
 SET VARIABLE last_window_end = (SELECT max(day) FROM daily_downloads WHERE downloads > 0);
