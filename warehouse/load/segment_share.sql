@@ -17,8 +17,9 @@ CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segmen
 
 -- Each group's top 100 by downloads (ties by name), as arg_min's 100 smallest of
 -- (-downloads, segment): a heap of 100 per group as the aggregate goes, seven times faster
--- than ranking every segment with a window function's sort (5M sums, BENCHMARKS.md 4.). (other) is
--- the exact total less theirs. Shares over the exact total, the same in any row order.
+-- than ranking every segment with a window function's sort (5M sums, BENCHMARKS.md 4.).
+-- (other) is the exact total less theirs. Shares over the exact total, the same in any row
+-- order.
 INSERT INTO segment_share
 WITH groups AS (
     SELECT day, window_days, grp, count(*) AS units, sum(exact_downloads) AS exact_total,
