@@ -57,6 +57,13 @@ MEMORY_LIMIT = "4GiB"
 # Days a history table's COPY keeps open at once (pipeline/history.py): under the usual limit
 # of 1,024 open files, and each holds a row group in memory until its file is closed.
 PARTITIONS_OPEN = 1000
+# Kept window sums in a layout older than core/window_sums.sql's (what open_db drops).
+OLDER_KEPT_SUMS = """
+SELECT DISTINCT table_name FROM duckdb_columns()
+WHERE ends_with(table_name, '_window_sums')
+  AND (column_name = 'window_days' OR (column_name = 'grp' AND data_type <> 'UTINYINT')
+       OR (table_name = 'concentration_window_sums' AND column_name = 'unit' AND data_type <> 'UBIGINT'))
+"""
 
 
 @contextmanager
@@ -76,10 +83,9 @@ def open_db(path: Path):
             if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
                            [table]).fetchone()[0]:
                 con.execute(f"DROP TABLE {table}")
-        # kept sums of an older warehouse, a row per window (in DECIMAL(38, 18) before that):
-        # the next refresh sums them again
-        for (table,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE ends_with(table_name, '_window_sums') "
-                                    "AND column_name = 'window_days'").fetchall():
+        # kept sums of an older warehouse (a row per window, in DECIMAL(38, 18) before that;
+        # groups as structs; concentration's units by name): the next refresh sums them again
+        for (table,) in con.execute(OLDER_KEPT_SUMS).fetchall():
             con.execute(f"DROP TABLE {table}")
         history.create_views(con)
         for name in warehouse.SCHEMA_FILES:

@@ -125,20 +125,47 @@ def test_replaced_history_versions_stay_a_day(paths):
     assert folders() == {published, newest}
 
 
-@pytest.mark.parametrize("downloads_type", ["DECIMAL(38, 18)", "HUGEINT"])
-def test_kept_sums_a_row_per_window_are_summed_again(paths, downloads_type):
-    """A warehouse from before the kept window sums were a row per unit holds a row per
-    window (in DECIMAL(38, 18) before they were fixed-point integers): opening it drops
-    them, and the next refresh sums them from the year of rows (marts/window_sums.sql)."""
+GROUP_STRUCT = "STRUCT(attribution VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN)"
+UPLOADER_ALL = "{'attribution': 'uploader', 'cohort': 'all', 'excluding_spikes': false}"
+WIDE_SUMS = "downloads_7d HUGEINT NOT NULL, downloads_30d HUGEINT NOT NULL, downloads_365d HUGEINT NOT NULL"
+# layout: (table, its columns after day, a row)
+OLDER_KEPT_SUMS = {
+    "a row per window, DECIMAL": (
+        "country_window_sums",
+        f"window_days INTEGER NOT NULL, grp {GROUP_STRUCT} NOT NULL, unit VARCHAR NOT NULL, downloads DECIMAL(38, 18) NOT NULL",
+        f"7, {UPLOADER_ALL}, 'CN', 15"),
+    "a row per window, HUGEINT": (
+        "country_window_sums",
+        f"window_days INTEGER NOT NULL, grp {GROUP_STRUCT} NOT NULL, unit VARCHAR NOT NULL, downloads HUGEINT NOT NULL",
+        f"7, {UPLOADER_ALL}, 'CN', 15"),
+    "groups as structs": (
+        "country_window_sums", f"grp {GROUP_STRUCT} NOT NULL, unit VARCHAR NOT NULL, {WIDE_SUMS}",
+        f"{UPLOADER_ALL}, 'CN', 15, 15, 15"),
+    "concentration's units by name": (
+        "concentration_window_sums", f"grp UTINYINT NOT NULL, unit VARCHAR NOT NULL, {WIDE_SUMS}",
+        "0, 'org/model', 15, 15, 15"),
+}
+NOW_KEPT_SUMS = {
+    "country_window_sums": ["day DATE", "grp UTINYINT", "unit VARCHAR", "downloads_7d HUGEINT",
+                            "downloads_30d HUGEINT", "downloads_365d HUGEINT"],
+    "concentration_window_sums": ["day DATE", "grp UTINYINT", "unit UBIGINT", "downloads_7d HUGEINT",
+                                  "downloads_30d HUGEINT", "downloads_365d HUGEINT"],
+}
+
+
+@pytest.mark.parametrize("layout", OLDER_KEPT_SUMS)
+def test_kept_sums_of_an_older_layout_are_summed_again(paths, layout):
+    """A warehouse from before the kept window sums had their layout (a row per unit, groups
+    by a small integer, concentration's units by hash) holds them a row per window (in
+    DECIMAL(38, 18) before they were fixed-point integers), with groups as structs, or with
+    concentration's units by name: opening it drops them, and the next refresh sums them from
+    the year of rows (marts/window_sums.sql)."""
+    table, columns, row = OLDER_KEPT_SUMS[layout]
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(paths.warehouse)) as old:
-        old.execute("CREATE TABLE country_window_sums (day DATE NOT NULL, window_days INTEGER NOT NULL, "
-                    "grp STRUCT(attribution VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL, "
-                    f"unit VARCHAR NOT NULL, downloads {downloads_type} NOT NULL)")
-        old.execute("INSERT INTO country_window_sums VALUES (DATE '2026-01-01', 7, {'attribution': 'uploader', "
-                    "'cohort': 'all', 'excluding_spikes': false}, 'CN', 15)")
+        old.execute(f"CREATE TABLE {table} (day DATE NOT NULL, {columns})")
+        old.execute(f"INSERT INTO {table} VALUES (DATE '2026-01-01', {row})")
     with connect(paths) as con:
         assert con.execute("SELECT list(column_name || ' ' || data_type ORDER BY column_index) FROM duckdb_columns() "
-                           "WHERE table_name = 'country_window_sums' AND starts_with(column_name, 'downloads')"
-                           ).fetchone()[0] == ["downloads_7d HUGEINT", "downloads_30d HUGEINT", "downloads_365d HUGEINT"]
-        assert con.execute("SELECT count(*) FROM country_window_sums").fetchone() == (0,)
+                           "WHERE table_name = ?", [table]).fetchone()[0] == NOW_KEPT_SUMS[table]
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)

@@ -4,63 +4,70 @@
 -- Fixed point, in units of 10^-18 (marts/window_sums.sql's to_exact): the daily inputs are
 -- fractional (origin weights, country splits), and a moved sum must equal one summed again,
 -- to the last digit, and return to exactly 0 when a unit's last day leaves the window.
+-- Groups by group_key (marts/window_sums.sql) over each table's labels, listed above it: a
+-- list's order numbers the groups, so appending a label keeps the kept sums, and any other
+-- change must drop them (the next refresh sums them again).
+CREATE OR REPLACE MACRO country_attributions() AS ['uploader', 'origin'];
 CREATE TABLE IF NOT EXISTS country_window_sums (
     day             DATE NOT NULL,
-    grp             STRUCT(attribution VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
+    grp             UTINYINT NOT NULL,
     unit            VARCHAR NOT NULL,
     downloads_7d    HUGEINT NOT NULL,
     downloads_30d   HUGEINT NOT NULL,
     downloads_365d  HUGEINT NOT NULL
 );
+CREATE OR REPLACE MACRO segment_dimensions() AS ['family', 'origin_organisation', 'origin_parent', 'size', 'task', 'license'];
 CREATE TABLE IF NOT EXISTS segment_window_sums (
     day             DATE NOT NULL,
-    grp             STRUCT(dimension VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
+    grp             UTINYINT NOT NULL,
     unit            VARCHAR NOT NULL,
     downloads_7d    HUGEINT NOT NULL,
     downloads_30d   HUGEINT NOT NULL,
     downloads_365d  HUGEINT NOT NULL
 );
+CREATE OR REPLACE MACRO family_parts() AS ['all', 'derivative'];
 CREATE TABLE IF NOT EXISTS family_window_sums (
     day             DATE NOT NULL,
-    grp             STRUCT(excluding_spikes BOOLEAN, part VARCHAR) NOT NULL,
+    grp             UTINYINT NOT NULL,
     unit            VARCHAR NOT NULL,
     downloads_7d    HUGEINT NOT NULL,
     downloads_30d   HUGEINT NOT NULL,
     downloads_365d  HUGEINT NOT NULL
 );
+CREATE OR REPLACE MACRO concentration_levels() AS ['model', 'uploader_organisation', 'uploader_country', 'origin_organisation', 'origin_country'];
 CREATE TABLE IF NOT EXISTS concentration_window_sums (
     day             DATE NOT NULL,
-    grp             STRUCT(level VARCHAR, cohort VARCHAR, excluding_spikes BOOLEAN) NOT NULL,
-    unit            VARCHAR NOT NULL,
+    grp             UTINYINT NOT NULL,
+    unit            UBIGINT NOT NULL,
     downloads_7d    HUGEINT NOT NULL,
     downloads_30d   HUGEINT NOT NULL,
     downloads_365d  HUGEINT NOT NULL
 );
 COMMENT ON TABLE country_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from country_daily (units with none in the 365 days have no row). The next day''s refresh of country_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN country_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN country_window_sums.grp IS 'The group the unit is ranked in: attribution (uploader, origin), cohort and excluding_spikes, as in country_share.';
+COMMENT ON COLUMN country_window_sums.grp IS 'The group the unit is ranked in, as in country_share: group_key(country_attributions(), attribution, cohort, excluding_spikes); group_label(country_attributions(), grp), group_cohort(grp) and group_excluding_spikes(grp) give them back.';
 COMMENT ON COLUMN country_window_sums.unit IS 'The country bucket.';
 COMMENT ON COLUMN country_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
 COMMENT ON COLUMN country_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
 COMMENT ON COLUMN country_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
 COMMENT ON TABLE segment_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from segment_daily (units with none in the 365 days have no row). The next day''s refresh of segment_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN segment_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN segment_window_sums.grp IS 'The group the unit is ranked in: dimension, cohort and excluding_spikes, as in segment_share.';
+COMMENT ON COLUMN segment_window_sums.grp IS 'The group the unit is ranked in, as in segment_share: group_key(segment_dimensions(), dimension, cohort, excluding_spikes); group_label(segment_dimensions(), grp), group_cohort(grp) and group_excluding_spikes(grp) give them back.';
 COMMENT ON COLUMN segment_window_sums.unit IS 'The segment.';
 COMMENT ON COLUMN segment_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
 COMMENT ON COLUMN segment_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
 COMMENT ON COLUMN segment_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
 COMMENT ON TABLE family_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from the family segments of segment_daily (units with none in the 365 days have no row). The next day''s refresh of family_derivative_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN family_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN family_window_sums.grp IS 'The group the unit is ranked in: excluding_spikes, and part: all (the family''s downloads) or derivative (those of its derivatives).';
+COMMENT ON COLUMN family_window_sums.grp IS 'The group the unit is ranked in: group_key(family_parts(), part, ''all'', excluding_spikes), part all (the family''s downloads) or derivative (those of its derivatives); group_label(family_parts(), grp) and group_excluding_spikes(grp) give them back.';
 COMMENT ON COLUMN family_window_sums.unit IS 'The family (its root model id).';
 COMMENT ON COLUMN family_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
 COMMENT ON COLUMN family_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
 COMMENT ON COLUMN family_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
 COMMENT ON TABLE concentration_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from concentration_daily, and cohort_downloads for the model level (units with none in the 365 days have no row). The next day''s refresh of concentration moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN concentration_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
-COMMENT ON COLUMN concentration_window_sums.grp IS 'The group the unit is ranked in: level (model, uploader_organisation, uploader_country, origin_organisation, origin_country), cohort and excluding_spikes, as in concentration.';
-COMMENT ON COLUMN concentration_window_sums.unit IS 'The model, organisation or country.';
+COMMENT ON COLUMN concentration_window_sums.grp IS 'The group the unit is ranked in, as in concentration: group_key(concentration_levels(), level, cohort, excluding_spikes); group_label(concentration_levels(), grp), group_cohort(grp) and group_excluding_spikes(grp) give them back.';
+COMMENT ON COLUMN concentration_window_sums.unit IS 'hash() of the model, organisation or country: concentration needs no unit''s name, and an integer key moves the sums faster (two units of a group with the same 64-bit hash, under one chance in a million for 5 million units, would count as one).';
 COMMENT ON COLUMN concentration_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
 COMMENT ON COLUMN concentration_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
 COMMENT ON COLUMN concentration_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';

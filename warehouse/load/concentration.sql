@@ -1,6 +1,7 @@
 -- Recompute concentration for the windows ending from getvariable('marts_from') on, moving its
 -- kept sums (marts/window_sums.sql): models from cohort_downloads, the other levels from
--- concentration_daily.
+-- concentration_daily. Units by their hash (core/window_sums.sql): no name is shown, and an
+-- integer key moves and writes the sums faster than a name (BENCHMARKS.md 4.).
 DROP TABLE refresh_credits;  -- the daily tables' loads before this file were their last readers
 DELETE FROM concentration WHERE day >= getvariable('marts_from');
 
@@ -9,10 +10,10 @@ SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
                                   AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
 CREATE OR REPLACE TEMP VIEW windowed_input AS
-SELECT day, {'level': level, 'cohort': cohort, 'excluding_spikes': excluding_spikes} AS grp, unit, downloads
+SELECT day, group_key(concentration_levels(), level, cohort, excluding_spikes) AS grp, hash(unit) AS unit, downloads
 FROM concentration_daily WHERE day >= getvariable('marts_from') - 365
 UNION ALL
-SELECT day, {'level': 'model', 'cohort': cohort, 'excluding_spikes': excluding_spikes}, model_id, downloads
+SELECT day, group_key(concentration_levels(), 'model', cohort, excluding_spikes), hash(model_id), downloads
 FROM cohort_downloads WHERE day >= getvariable('marts_from') - 365;
 
 CREATE OR REPLACE TEMP TABLE moved AS
@@ -48,7 +49,7 @@ ranked AS (
     )
     GROUP BY ALL
 )
-SELECT day, window_days, grp.level, grp.cohort, grp.excluding_spikes, units,
+SELECT day, window_days, group_label(concentration_levels(), grp), group_cohort(grp), group_excluding_spikes(grp), units,
        squares / (total * total) AS hhi,
        2 * rank_weighted / (units * total) - (units + 1) / units AS gini,
        top10 / total AS top10_share

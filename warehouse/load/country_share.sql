@@ -7,7 +7,7 @@ SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
                                   AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
 CREATE OR REPLACE TEMP VIEW windowed_input AS
-SELECT day, {'attribution': attribution, 'cohort': cohort, 'excluding_spikes': excluding_spikes} AS grp,
+SELECT day, group_key(country_attributions(), attribution, cohort, excluding_spikes) AS grp,
        country AS unit, downloads
 FROM country_daily WHERE day >= getvariable('marts_from') - 365;
 
@@ -28,7 +28,8 @@ covered AS (
     SELECT day, unnest([1, 7, 30, 365]) AS window_days, unnest([1, d7, d30, d365]) AS days_with_data
     FROM days_with_downloads
 )
-SELECT s.day, s.window_days, s.grp.attribution, s.grp.cohort, s.grp.excluding_spikes, s.unit, s.downloads,
+SELECT s.day, s.window_days, group_label(country_attributions(), s.grp), group_cohort(s.grp),
+       group_excluding_spikes(s.grp), s.unit, s.downloads,
        -- over the exact sum: the same share however the rows are ordered
        s.downloads / from_exact(sum(s.exact_downloads) OVER (PARTITION BY s.day, s.window_days, s.grp)) AS share,
        v.days_with_data

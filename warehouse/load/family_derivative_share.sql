@@ -7,7 +7,7 @@ SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
                                   AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
 CREATE OR REPLACE TEMP VIEW windowed_input AS
-SELECT day, {'excluding_spikes': excluding_spikes, 'part': part} AS grp, segment AS unit, downloads
+SELECT day, group_key(family_parts(), part, 'all', excluding_spikes) AS grp, segment AS unit, downloads
 FROM (
     SELECT day, excluding_spikes, segment, 'all' AS part, downloads
     FROM segment_daily WHERE dimension = 'family' AND cohort = 'all'
@@ -24,9 +24,10 @@ CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'family
 -- The top 100 by downloads (ties by name), as in load/segment_share.sql.
 INSERT INTO family_derivative_share
 WITH families AS (
-    SELECT day, window_days, grp.excluding_spikes, unit AS family,
-           sum(downloads) FILTER (WHERE grp.part = 'all') AS downloads,
-           coalesce(sum(downloads) FILTER (WHERE grp.part = 'derivative'), 0) AS derivative_downloads
+    SELECT day, window_days, group_excluding_spikes(grp) AS excluding_spikes, unit AS family,
+           sum(downloads) FILTER (WHERE group_label(family_parts(), grp) = 'all') AS downloads,
+           coalesce(sum(downloads) FILTER (WHERE group_label(family_parts(), grp) = 'derivative'), 0)
+               AS derivative_downloads
     FROM summed
     GROUP BY ALL
 ),

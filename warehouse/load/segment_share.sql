@@ -7,7 +7,7 @@ SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
                                   AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
 CREATE OR REPLACE TEMP VIEW windowed_input AS
-SELECT day, {'dimension': dimension, 'cohort': cohort, 'excluding_spikes': excluding_spikes} AS grp,
+SELECT day, group_key(segment_dimensions(), dimension, cohort, excluding_spikes) AS grp,
        segment AS unit, downloads
 FROM segment_daily WHERE day >= getvariable('marts_from') - 365;
 
@@ -37,7 +37,8 @@ shown AS (
            exact_total
     FROM groups WHERE units > 100
 )
-SELECT day, window_days, grp.dimension, grp.cohort, grp.excluding_spikes, segment, downloads,
+SELECT day, window_days, group_label(segment_dimensions(), grp), group_cohort(grp), group_excluding_spikes(grp),
+       segment, downloads,
        downloads / from_exact(exact_total), rank
 FROM shown;
 

@@ -6,6 +6,17 @@
 CREATE OR REPLACE MACRO to_exact(downloads) AS (downloads * 1e18)::HUGEINT;
 CREATE OR REPLACE MACRO from_exact(exact) AS exact::DOUBLE / 1e18;
 
+-- A share table ranks its units within groups: a label (its dimension, level, attribution
+-- or part), a cohort and a spike choice. window_sums and the kept sums key a group by a small
+-- integer, not a struct: a struct key was a fifth of moving the kept sums and a quarter of
+-- writing them (BENCHMARKS.md 4.). `labels` is the table's list of labels
+-- (core/window_sums.sql); a label not in it gives NULL, which the kept sums refuse.
+CREATE OR REPLACE MACRO group_key(labels, label, cohort, excluding_spikes) AS
+    ((list_position(labels, label) - 1) * 4 + (cohort = 'new')::INTEGER * 2 + excluding_spikes::INTEGER)::UTINYINT;
+CREATE OR REPLACE MACRO group_label(labels, grp) AS labels[grp // 4 + 1];
+CREATE OR REPLACE MACRO group_cohort(grp) AS ['all', 'new'][grp // 2 % 2 + 1];
+CREATE OR REPLACE MACRO group_excluding_spikes(grp) AS grp % 2 = 1;
+
 -- Sums over the trailing 1, 7, 30 and 365 days, for every window end from
 -- getvariable('marts_from') on that has rows. `daily` names a table or view of
 -- (day, grp, unit, downloads) holding at least the 365 days before marts_from (the oldest
