@@ -52,7 +52,7 @@ WHERE age >= 0
 """
 # The daily tables' rows of the newest day of downloads, repeated on each of the 364 days before it.
 DAILY_TABLES = ("country_daily", "segment_daily", "concentration_daily")
-FIRST_LOADS = ("country_share", "segment_share", "concentration", "family_derivative_share", "relative_adoption")
+FIRST_LOADS = ("country_share", "segment_share", "concentration", "relative_adoption")
 REPEAT_SQL = """
 SELECT {table}.* REPLACE (day - back::INTEGER AS day) FROM {table}, range(1, 365) r(back)
 WHERE day = getvariable('marts_from') AND day - back::INTEGER >= getvariable('history_start')

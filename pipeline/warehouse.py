@@ -57,12 +57,16 @@ MEMORY_LIMIT = "4GiB"
 # Days a history table's COPY keeps open at once (pipeline/history.py): under the usual limit
 # of 1,024 open files, and each holds a row group in memory until its file is closed.
 PARTITIONS_OPEN = 1000
-# Kept window sums in a layout older than core/window_sums.sql's (what open_db drops).
+# Kept window sums in a layout older than core/window_sums.sql's (what open_db drops): a row
+# per window, in DECIMAL(38, 18) before that; groups as structs; concentration's units by
+# name; segment's without family_derivative, kept in family_window_sums then.
 OLDER_KEPT_SUMS = """
 SELECT DISTINCT table_name FROM duckdb_columns()
 WHERE ends_with(table_name, '_window_sums')
   AND (column_name = 'window_days' OR (column_name = 'grp' AND data_type <> 'UTINYINT')
-       OR (table_name = 'concentration_window_sums' AND column_name = 'unit' AND data_type <> 'UBIGINT'))
+       OR (table_name = 'concentration_window_sums' AND column_name = 'unit' AND data_type <> 'UBIGINT')
+       OR (table_name = 'segment_window_sums'
+           AND EXISTS (FROM duckdb_tables() WHERE table_name = 'family_window_sums' AND NOT temporary)))
 """
 
 
@@ -79,14 +83,13 @@ def open_db(path: Path):
     })
     con.execute("SET enable_progress_bar = false")  # a long COPY's would land in the run's output
     try:
+        # kept sums of an older warehouse: the next refresh sums them again
+        for (table,) in con.execute(OLDER_KEPT_SUMS).fetchall():
+            con.execute(f"DROP TABLE {table}")
         for table in warehouse.FORMER_TABLES:
             if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
                            [table]).fetchone()[0]:
                 con.execute(f"DROP TABLE {table}")
-        # kept sums of an older warehouse (a row per window, in DECIMAL(38, 18) before that;
-        # groups as structs; concentration's units by name): the next refresh sums them again
-        for (table,) in con.execute(OLDER_KEPT_SUMS).fetchall():
-            con.execute(f"DROP TABLE {table}")
         history.create_views(con)
         for name in warehouse.SCHEMA_FILES:
             con.execute(warehouse.sql(name))

@@ -27,7 +27,7 @@ START = date(2026, 1, 1)
 SKIPPED = {5, 12, 13, 20, 30, 31}  # no census on these days: their downloads are estimated
 CENSUSES = [START + timedelta(days=k) for k in range(35) if k not in SKIPPED]
 MOVED = []  # the censuses whose refresh moved every share table's kept sums by a day (marts/window_sums.sql)
-KEPT_SUMS = ("country_window_sums", "segment_window_sums", "concentration_window_sums", "family_window_sums")
+KEPT_SUMS = ("country_window_sums", "segment_window_sums", "concentration_window_sums")
 APPENDED = []  # the censuses whose refresh added its days to monthly_downloads (load/monthly_downloads.sql)
 INCREMENTAL = {}  # tables as the daily refreshes left them, before any test rebuilds them
 

@@ -144,8 +144,13 @@ OLDER_KEPT_SUMS = {
     "concentration's units by name": (
         "concentration_window_sums", f"grp UTINYINT NOT NULL, unit VARCHAR NOT NULL, {WIDE_SUMS}",
         "0, 'org/model', 15, 15, 15"),
+    "segment's beside family_window_sums": (
+        "segment_window_sums", f"grp UTINYINT NOT NULL, unit VARCHAR NOT NULL, {WIDE_SUMS}",
+        "0, 'org/model', 15, 15, 15"),
 }
 NOW_KEPT_SUMS = {
+    "segment_window_sums": ["day DATE", "grp UTINYINT", "unit VARCHAR", "downloads_7d HUGEINT",
+                            "downloads_30d HUGEINT", "downloads_365d HUGEINT"],
     "country_window_sums": ["day DATE", "grp UTINYINT", "unit VARCHAR", "downloads_7d HUGEINT",
                             "downloads_30d HUGEINT", "downloads_365d HUGEINT"],
     "concentration_window_sums": ["day DATE", "grp UTINYINT", "unit UBIGINT", "downloads_7d HUGEINT",
@@ -157,15 +162,19 @@ NOW_KEPT_SUMS = {
 def test_kept_sums_of_an_older_layout_are_summed_again(paths, layout):
     """A warehouse from before the kept window sums had their layout (a row per unit, groups
     by a small integer, concentration's units by hash) holds them a row per window (in
-    DECIMAL(38, 18) before they were fixed-point integers), with groups as structs, or with
-    concentration's units by name: opening it drops them, and the next refresh sums them from
-    the year of rows (marts/window_sums.sql)."""
+    DECIMAL(38, 18) before they were fixed-point integers), with groups as structs, with
+    concentration's units by name, or segment's without the derivatives' part, then kept in
+    family_window_sums: opening it drops them (and family_window_sums), and the next refresh
+    sums them from the year of rows (marts/window_sums.sql)."""
     table, columns, row = OLDER_KEPT_SUMS[layout]
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(paths.warehouse)) as old:
         old.execute(f"CREATE TABLE {table} (day DATE NOT NULL, {columns})")
         old.execute(f"INSERT INTO {table} VALUES (DATE '2026-01-01', {row})")
+        old.execute(f"CREATE TABLE family_window_sums (day DATE NOT NULL, grp UTINYINT NOT NULL, "
+                    f"unit VARCHAR NOT NULL, {WIDE_SUMS})")
     with connect(paths) as con:
         assert con.execute("SELECT list(column_name || ' ' || data_type ORDER BY column_index) FROM duckdb_columns() "
                            "WHERE table_name = ?", [table]).fetchone()[0] == NOW_KEPT_SUMS[table]
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'family_window_sums'").fetchone() == (0,)

@@ -31,8 +31,9 @@ SCHEMA_FILES = (
     "marts/relative_adoption.sql",
 )
 # Tables of earlier schemas, dropped before the schema runs: relative_adoption became a view
-# over adoption_counters and adoption_baselines, model_window_sums concentration_window_sums.
-FORMER_TABLES = ("relative_adoption", "model_window_sums")
+# over adoption_counters and adoption_baselines, model_window_sums concentration_window_sums,
+# and family_window_sums part of segment_window_sums.
+FORMER_TABLES = ("relative_adoption", "model_window_sums", "family_window_sums")
 # The metric refresh, in order (pipeline/metrics.py).
 METRIC_FILES = (
     "load/daily_downloads.sql",
@@ -44,7 +45,6 @@ METRIC_FILES = (
     "load/segment_share.sql",
     "load/concentration_daily.sql",
     "load/concentration.sql",
-    "load/family_derivative_share.sql",
     "load/relative_adoption.sql",
 )
 # The metric files that recompute a history table (pipeline/history.py), with the variable

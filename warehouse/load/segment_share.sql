@@ -1,19 +1,39 @@
--- Recompute segment_share for the windows ending from getvariable('marts_from') on, moving
--- its kept sums (marts/window_sums.sql): the top 100 segments of each window, and (other).
+-- Recompute segment_share and family_derivative_share for the windows ending from
+-- getvariable('marts_from') on, moving their kept sums (marts/window_sums.sql): the top 100
+-- segments of each window, and (other); the top 100 families, with their derivatives' part.
+-- One set of sums for both: a family's downloads are segment_share's family segments (the
+-- all cohort), and its derivatives' downloads a label of their own, family_derivative.
 DELETE FROM segment_share WHERE day >= getvariable('marts_from');
+DELETE FROM family_derivative_share WHERE day >= getvariable('marts_from');
 
 SET VARIABLE kept_sums_end = (SELECT max(day) FROM segment_window_sums);
 SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
                                   AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
+-- family_derivative_share's part, apart: a rebuild sums it on its own (below)
+CREATE OR REPLACE TEMP VIEW family_input AS
+SELECT day, group_key(segment_dimensions(), 'family', 'all', excluding_spikes) AS grp, segment AS unit, downloads
+FROM segment_daily WHERE dimension = 'family' AND cohort = 'all' AND day >= getvariable('marts_from') - 365
+UNION ALL
+SELECT day, group_key(segment_dimensions(), 'family_derivative', 'all', excluding_spikes), segment,
+       derivative_downloads
+FROM segment_daily
+WHERE dimension = 'family' AND cohort = 'all' AND derivative_downloads > 0 AND day >= getvariable('marts_from') - 365;
 CREATE OR REPLACE TEMP VIEW windowed_input AS
 SELECT day, group_key(segment_dimensions(), dimension, cohort, excluding_spikes) AS grp,
        segment AS unit, downloads
-FROM segment_daily WHERE day >= getvariable('marts_from') - 365;
+FROM segment_daily WHERE NOT (dimension = 'family' AND cohort = 'all') AND day >= getvariable('marts_from') - 365
+UNION ALL
+FROM family_input;
 
 CREATE OR REPLACE TEMP TABLE moved AS
 FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('sums_move');
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'moved');
+-- the moved sums' family groups, or else (summed_once is not stored) the family part's sums
+-- alone, not every segment's again
+CREATE OR REPLACE TEMP VIEW family_summed AS
+FROM summed_once('family_input', 'segment_window_sums', 'moved')
+WHERE group_label(segment_dimensions(), grp) IN ('family', 'family_derivative') AND group_cohort(grp) = 'all';
 
 -- Each group's top 100 by downloads (ties by name), as arg_min's 100 smallest of
 -- (-downloads, segment): a heap of 100 per group as the aggregate goes, seven times faster
@@ -26,6 +46,7 @@ WITH groups AS (
            arg_min({'segment': unit, 'downloads': downloads, 'exact_downloads': exact_downloads},
                    {'descending': -downloads, 'segment': unit}, 100) AS top
     FROM summed
+    WHERE group_label(segment_dimensions(), grp) <> 'family_derivative'
     GROUP BY ALL
 ),
 shown AS (
@@ -38,12 +59,34 @@ shown AS (
     FROM groups WHERE units > 100
 )
 SELECT day, window_days, group_label(segment_dimensions(), grp), group_cohort(grp), group_excluding_spikes(grp),
-       segment, downloads,
-       downloads / from_exact(exact_total), rank
+       segment, downloads, downloads / from_exact(exact_total), rank
 FROM shown;
+
+-- The top 100 families by downloads (ties by name), as above, with their derivatives' sums.
+INSERT INTO family_derivative_share
+WITH families AS (
+    SELECT day, window_days, group_excluding_spikes(grp) AS excluding_spikes, unit AS family,
+           sum(downloads) FILTER (WHERE group_label(segment_dimensions(), grp) = 'family') AS downloads,
+           coalesce(sum(downloads) FILTER (WHERE group_label(segment_dimensions(), grp) = 'family_derivative'), 0)
+               AS derivative_downloads
+    FROM family_summed
+    GROUP BY ALL
+),
+leaders AS (
+    SELECT day, window_days, excluding_spikes,
+           arg_min({'family': family, 'downloads': downloads, 'derivative_downloads': derivative_downloads},
+                   {'descending': -downloads, 'family': family}, 100) AS top
+    FROM families
+    GROUP BY ALL
+)
+SELECT day, window_days, excluding_spikes, shown.family, shown.downloads, shown.derivative_downloads,
+       shown.derivative_downloads / shown.downloads AS derivative_share, rank
+FROM (SELECT day, window_days, excluding_spikes, unnest(top) AS shown, generate_subscripts(top, 1) AS rank FROM leaders);
 
 DELETE FROM segment_window_sums WHERE NOT kept_sums_stay();
 INSERT INTO segment_window_sums FROM sums_to_keep('moved', 'windowed_input');
+DROP VIEW family_summed;
 DROP VIEW summed;
 DROP TABLE moved;
 DROP VIEW windowed_input;
+DROP VIEW family_input;

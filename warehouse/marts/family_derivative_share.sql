@@ -1,4 +1,5 @@
 -- How much of a family's downloads goes to its derivatives rather than the root model itself.
+-- Loaded with segment_share, from the same sums (load/segment_share.sql).
 CREATE TABLE IF NOT EXISTS family_derivative_share (
     day                   DATE NOT NULL,
     window_days           INTEGER NOT NULL,

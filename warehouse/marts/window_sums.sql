@@ -6,8 +6,8 @@
 CREATE OR REPLACE MACRO to_exact(downloads) AS (downloads * 1e18)::HUGEINT;
 CREATE OR REPLACE MACRO from_exact(exact) AS exact::DOUBLE / 1e18;
 
--- A share table ranks its units within groups: a label (its dimension, level, attribution
--- or part), a cohort and a spike choice. window_sums and the kept sums key a group by a small
+-- A share table ranks its units within groups: a label (its dimension, level or
+-- attribution), a cohort and a spike choice. window_sums and the kept sums key a group by a small
 -- integer, not a struct: a struct key was a fifth of moving the kept sums and a quarter of
 -- writing them (BENCHMARKS.md 4.). `labels` is the table's list of labels
 -- (core/window_sums.sql); a label not in it gives NULL, which the kept sums refuse.
