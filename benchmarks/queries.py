@@ -83,6 +83,7 @@ def main() -> None:
         started = time.monotonic()
         # not the whole history (every model's credits are new here): its newest day, one window end
         con.execute("SET VARIABLE marts_from = ?", [newest])
+        con.execute("SET VARIABLE window_end_days = [?::DATE]", [newest])
         con.execute("SET VARIABLE window_ends = 1")
         con.execute("SET VARIABLE few_window_ends = true")
         for table in DAILY_TABLES:

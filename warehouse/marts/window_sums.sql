@@ -17,8 +17,8 @@ CREATE OR REPLACE MACRO group_label(labels, grp) AS labels[grp // 4 + 1];
 CREATE OR REPLACE MACRO group_cohort(grp) AS ['all', 'new'][grp // 2 % 2 + 1];
 CREATE OR REPLACE MACRO group_excluding_spikes(grp) AS grp % 2 = 1;
 
--- Sums over the trailing 1, 7, 30 and 365 days, for every window end from
--- getvariable('marts_from') on that has rows. `daily` names a table or view of
+-- Sums over the trailing 1, 7, 30 and 365 days, for every window end
+-- (getvariable('window_end_days'), load/credited_models.sql). `daily` names a table or view of
 -- (day, grp, unit, downloads) holding at least the 365 days before marts_from (the oldest
 -- leaves the 365-day window ending on marts_from, which moved sums subtract); each unit is
 -- summed within its group. `kept` names the share table's kept sums (core/window_sums.sql).
@@ -41,7 +41,7 @@ CREATE OR REPLACE MACRO window_sums(daily, kept) AS TABLE
 WITH daily_rows AS NOT MATERIALIZED (
     SELECT day, grp, unit, to_exact(downloads) AS downloads FROM query_table(daily)
 ),
-window_ends AS (SELECT DISTINCT day FROM daily_rows WHERE day >= getvariable('marts_from')),
+window_ends AS (SELECT unnest(getvariable('window_end_days')) AS day),
 summed_directly AS (
     SELECT e.day, r.grp, r.unit, true AS window_end,
            sum(r.downloads) FILTER (WHERE r.day = e.day) AS d1,
