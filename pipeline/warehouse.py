@@ -68,6 +68,9 @@ WHERE ends_with(table_name, '_window_sums')
        OR (table_name = 'segment_window_sums'
            AND EXISTS (FROM duckdb_tables() WHERE table_name = 'family_window_sums' AND NOT temporary)))
 """
+# concentration_window_sums' units hashed by another DuckDB than this one, or before the hash
+# was recorded (core/window_sums.sql)
+UNITS_HASHED_ELSEWHERE = "SELECT count(*) = 0 FROM concentration_units_hash WHERE probe = hash('hubcensus')"
 
 
 @contextmanager
@@ -86,9 +89,11 @@ def open_db(path: Path):
         # kept sums of an older warehouse: the next refresh sums them again
         for (table,) in con.execute(OLDER_KEPT_SUMS).fetchall():
             con.execute(f"DROP TABLE {table}")
+        if _has_table(con, "concentration_window_sums") and (
+                not _has_table(con, "concentration_units_hash") or con.execute(UNITS_HASHED_ELSEWHERE).fetchone()[0]):
+            con.execute("DROP TABLE concentration_window_sums")
         for table in warehouse.FORMER_TABLES:
-            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
-                           [table]).fetchone()[0]:
+            if _has_table(con, table):
                 con.execute(f"DROP TABLE {table}")
         history.create_views(con)
         for name in warehouse.SCHEMA_FILES:
@@ -97,6 +102,11 @@ def open_db(path: Path):
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                       [name]).fetchone()[0] > 0
 
 
 @contextmanager

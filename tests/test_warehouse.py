@@ -178,3 +178,23 @@ def test_kept_sums_of_an_older_layout_are_summed_again(paths, layout):
                            "WHERE table_name = ?", [table]).fetchone()[0] == NOW_KEPT_SUMS[table]
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'family_window_sums'").fetchone() == (0,)
+
+
+def test_concentration_sums_hashed_by_another_duckdb_are_summed_again(paths):
+    """concentration_window_sums keys its units by DuckDB's hash(): opened by a DuckDB whose
+    hash differs from the one that wrote them (or with no record of it), the kept sums are
+    dropped, and the next refresh sums them again; under the same hash they stay."""
+    def kept_rows():
+        with connect(paths) as con:
+            return con.execute("SELECT count(*) FROM concentration_window_sums").fetchone()[0]
+
+    with connect(paths) as con:
+        con.execute("INSERT INTO concentration_window_sums VALUES (DATE '2026-01-01', 0, hash('org/model'), 15, 15, 15)")
+    assert kept_rows() == 0  # no record of the hash they were written with
+    with connect(paths) as con:
+        con.execute("INSERT INTO concentration_window_sums VALUES (DATE '2026-01-01', 0, hash('org/model'), 15, 15, 15)")
+        con.execute("INSERT INTO concentration_units_hash VALUES (hash('hubcensus'))")
+    assert kept_rows() == 1
+    with connect(paths) as con:
+        con.execute("UPDATE concentration_units_hash SET probe = probe + 1")  # as another DuckDB's hash
+    assert kept_rows() == 0

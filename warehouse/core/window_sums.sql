@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS concentration_window_sums (
     downloads_30d   HUGEINT NOT NULL,
     downloads_365d  HUGEINT NOT NULL
 );
+-- concentration_window_sums keys its units by DuckDB's hash(), which a DuckDB release may
+-- change, and units kept under another hash would never leave their windows: the hash of a
+-- fixed string as of their writing, which opening the warehouse compares with this DuckDB's
+-- (pipeline/warehouse.py).
+CREATE TABLE IF NOT EXISTS concentration_units_hash (
+    probe  UBIGINT NOT NULL
+);
 COMMENT ON TABLE country_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from country_daily (units with none in the 365 days have no row). The next day''s refresh of country_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN country_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
 COMMENT ON COLUMN country_window_sums.grp IS 'The group the unit is ranked in, as in country_share: group_key(country_attributions(), attribution, cohort, excluding_spikes); group_label(country_attributions(), grp), group_cohort(grp) and group_excluding_spikes(grp) give them back.';
@@ -58,3 +65,5 @@ COMMENT ON COLUMN concentration_window_sums.unit IS 'hash() of the model, organi
 COMMENT ON COLUMN concentration_window_sums.downloads_7d IS 'The unit''s downloads in the 7 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_7d) gives them; 0 if none).';
 COMMENT ON COLUMN concentration_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
 COMMENT ON COLUMN concentration_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
+COMMENT ON TABLE concentration_units_hash IS 'Bookkeeping of the metric refresh: how concentration_window_sums'' units were hashed. A warehouse opened by a DuckDB whose hash() differs drops the kept sums, and its next refresh sums them again.';
+COMMENT ON COLUMN concentration_units_hash.probe IS 'hash(''hubcensus'') when concentration_window_sums was last written.';

@@ -57,6 +57,8 @@ FROM (FROM sorted UNION ALL FROM ranked);
 
 DELETE FROM concentration_window_sums WHERE NOT kept_sums_stay();
 INSERT INTO concentration_window_sums FROM sums_to_keep('moved', 'windowed_input');
+DELETE FROM concentration_units_hash;
+INSERT INTO concentration_units_hash VALUES (hash('hubcensus'));
 DROP VIEW summed;
 DROP TABLE moved;
 DROP VIEW windowed_input;
