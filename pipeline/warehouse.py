@@ -86,7 +86,8 @@ def open_db(path: Path):
     })
     con.execute("SET enable_progress_bar = false")  # a long COPY's would land in the run's output
     try:
-        # kept sums of an older warehouse: the next refresh sums them again
+        # kept sums of an older warehouse: the next refresh sums them again (before the former
+        # tables go: whether segment_window_sums is older depends on family_window_sums)
         for (table,) in con.execute(OLDER_KEPT_SUMS).fetchall():
             con.execute(f"DROP TABLE {table}")
         if _has_table(con, "concentration_window_sums") and (
