@@ -43,9 +43,15 @@ HISTORY_TABLES = {
 # How long a version stays after a write session replaced it: readers that opened the
 # warehouse file before keep reading it (a day: a daily run, and a backfill or two).
 KEPT_FOR = timedelta(days=1)
-# The folder of a new table's first file, which holds no rows: a view over a glob that
-# matches no file cannot be created.
-EMPTY_DAY = "0001-01-01"
+# The partition of a new table's first file, which holds no rows: a view over a glob that
+# matches no file cannot be created. Hive's name for a NULL partition (DuckDB reads its day
+# as NULL), which sorts after the days: the view reads its files in name order, and DuckDB
+# estimates a scan's rows from the first one in some plans. Empty and first (a year-1
+# placeholder, as earlier warehouses kept it), it made concentration's year of 88.8M rows an
+# estimated 73,000 at 250,000 models, and a join built its hash table on them: 1.6 GB
+# spilled (BENCHMARKS.md 4.).
+EMPTY_DAY = "__HIVE_DEFAULT_PARTITION__"
+FORMER_EMPTY_DAY = "0001-01-01"  # moved on opening
 
 
 def history_root(db: Path) -> Path:
@@ -103,6 +109,9 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         columns = con.execute("SELECT column_name, column_default FROM duckdb_columns() WHERE table_name = ? "
                               "ORDER BY column_index", [f"{table}_columns"]).fetchall()
         empty = folder / table / f"{day_column}={EMPTY_DAY}"
+        former_empty = folder / table / f"{day_column}={FORMER_EMPTY_DAY}"
+        if former_empty.exists():  # the session's own folder of links: the published version keeps its own
+            former_empty.rename(empty)
         if not (folder / table).exists():
             empty.mkdir(parents=True)
             con.execute(f"COPY (SELECT * EXCLUDE ({day_column}) FROM {table}_columns) "
@@ -133,16 +142,17 @@ def replace_days(con: duckdb.DuckDBPyConnection, table: str, first: date, last: 
     folder = version_folder(con)
     day_column = HISTORY_TABLES[table][1]
     for day in (folder / table).iterdir():
+        if day.name == f"{day_column}={EMPTY_DAY}":
+            continue
         booked = date.fromisoformat(day.name.split("=", 1)[1])
-        if day.name != f"{day_column}={EMPTY_DAY}" and booked >= first and (last is None or booked <= last):
+        if booked >= first and (last is None or booked <= last):
             shutil.rmtree(day)
     _write(con, folder, table, rows)
 
 
 def _write(con: duckdb.DuckDBPyConnection, folder: Path, table: str, rows: str, typed_as: str | None = None) -> None:
     """Append `rows` to `table`'s files, a file per day, cast to the types of `typed_as`
-    (default: the view's, those of the empty first file, which the view reads first: every
-    file must agree with it)."""
+    (default: the view's, those of the first file it reads: every file must agree with it)."""
     typed = ", ".join(f'"{name}"::{kind} AS "{name}"' for name, kind in con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
         "AND database_name IN (current_database(), 'temp') ORDER BY column_index",

@@ -1,10 +1,12 @@
 """The DuckDB warehouse: documented tables, idempotent loads, newest metadata wins."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipeline import history
 from pipeline.census import run_census
 from pipeline.simulated_hub import SimulatedHub
 from pipeline.simulated_hub.world import PLACEHOLDER_CUTOFF
@@ -101,7 +103,8 @@ def test_an_older_warehouse_moves_its_history_tables_out_of_the_file(paths):
         assert con.execute("SELECT * FROM segment_daily").fetchall() == [
             (date(2026, 1, 1), "size", "all", False, "1-10B", 2.5, 0.0)]
     days = sorted(p.name for p in next((paths.home / "history").iterdir()).joinpath("model_stats").iterdir())
-    assert days == ["snapshot_date=0001-01-01", "snapshot_date=2026-01-01", "snapshot_date=2026-01-02"]
+    assert days == ["snapshot_date=2026-01-01", "snapshot_date=2026-01-02",
+                    "snapshot_date=__HIVE_DEFAULT_PARTITION__"]
 
 
 def test_replaced_history_versions_stay_a_day(paths):
@@ -198,3 +201,35 @@ def test_concentration_sums_hashed_by_another_duckdb_are_summed_again(paths):
     with connect(paths) as con:
         con.execute("UPDATE concentration_units_hash SET probe = probe + 1")  # as another DuckDB's hash
     assert kept_rows() == 0
+
+
+DAYS_AND_EMPTY = ["day=2026-01-01", "day=2026-01-02", "day=2026-01-03", "day=__HIVE_DEFAULT_PARTITION__"]
+
+
+def test_a_history_tables_first_file_holds_rows(paths):
+    """A history table's view reads its files in name order, and DuckDB estimates a scan's
+    rows from the first in some plans: the empty file each table starts with is in the NULL
+    partition, after the days, so a year of daily rows is not taken for a few (a join then
+    built its hash table on them, and spilled; pipeline/history.py). A warehouse that kept
+    it first, as a year-1 day, has it moved when opened; the rows read are the same."""
+    def published():
+        with connect(paths, read_only=True) as con:
+            folder = history.version_folder(con) / "daily_downloads"
+            first = con.execute(f"SELECT file FROM glob('{folder}/*/*.parquet') LIMIT 1").fetchone()[0]
+            days = con.execute("SELECT day, count(*) FROM daily_downloads GROUP BY day ORDER BY day").fetchall()
+        return folder, sorted(p.name for p in folder.iterdir()), Path(first).parent.name, days
+
+    with connect(paths) as con:
+        history.replace_days(con, "daily_downloads", date(2026, 1, 1), None, """
+            SELECT DATE '2026-01-01' + (i % 3)::INTEGER AS day, 'org/model-' || i AS model_id, 1 AS downloads,
+                   false AS estimated, false AS counter_decreased, false AS first_counted, false AS spike
+            FROM range(3000) t(i)""")
+    folder, names, first, days = published()
+    assert names == DAYS_AND_EMPTY and first == "day=2026-01-01"
+    assert days == [(date(2026, 1, 1), 1000), (date(2026, 1, 2), 1000), (date(2026, 1, 3), 1000)]
+    (folder / "day=__HIVE_DEFAULT_PARTITION__").rename(folder / "day=0001-01-01")  # as earlier warehouses kept it
+    assert published()[2] == "day=0001-01-01"
+    with connect(paths) as con:  # a session replacing a day skips the empty partition
+        history.replace_days(con, "daily_downloads", date(2026, 1, 3), None,
+                             "SELECT * REPLACE (DATE '2026-01-03' AS day) FROM daily_downloads WHERE day = DATE '2026-01-02'")
+    assert published()[1:] == (DAYS_AND_EMPTY, "day=2026-01-01", days)
