@@ -217,6 +217,25 @@ def test_a_full_rebuild_equals_the_incremental_result(warehouse):
         assert before[table] == rows_to_compare(warehouse, table), table
 
 
+def test_the_figures_do_not_depend_on_the_sessions_time_zone(warehouse):
+    """A DuckDB session takes the machine's time zone, in which a TIMESTAMPTZ's cast to DATE
+    falls: every day here is a UTC day (core/models.sql's utc_day), so a rebuild in a
+    session at UTC+14, where most creation times fall on the next day, gives the same
+    tables, and the views read the same there."""
+    views = ("cohort_downloads", "derivative_repos")
+    before = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("daily_downloads", *views)}
+    shares = {t: rows_to_compare(warehouse, t) for t in SHARE_TABLES}
+    with scratch_copy(warehouse) as con:
+        con.execute("SET TimeZone = 'Pacific/Kiritimati'")
+        assert con.execute("SELECT count(*) FILTER (WHERE created_at::DATE <> utc_day(created_at)) FROM models"
+                           ).fetchone()[0] > 100  # the zone moves them
+        refresh_metrics(con)
+        for table in ("daily_downloads", *views):
+            assert con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == before[table], table
+        for table in SHARE_TABLES:
+            assert con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == shares[table], table
+
+
 MONTHLY_FROM_DAILY = """
 SELECT date_trunc('month', day)::DATE, model_id, sum(downloads), sum(downloads) FILTER (WHERE spike)
 FROM daily_downloads WHERE downloads > 0 GROUP BY ALL ORDER BY ALL

@@ -37,7 +37,7 @@ intervals AS (
         END AS delta,
         CASE
             WHEN counter_before IS NOT NULL THEN previous
-            ELSE least(greatest(previous, created_at::DATE), census - 1)
+            ELSE least(greatest(previous, utc_day(created_at)), census - 1)
         END AS first_day,
         coalesce(counter_before > counter_now, false) AS counter_decreased,
         counter_before IS NULL AS first_counted
@@ -65,7 +65,7 @@ recomputed_days AS (
 SELECT w.day, w.model_id, w.downloads, w.estimated, w.counter_decreased, w.first_counted,
        NOT w.estimated
        AND w.day - 6 >= (SELECT min(snapshot_date) FROM snapshots WHERE complete)
-       AND w.day - 6 >= coalesce(m.created_at::DATE, w.day - 6)
+       AND w.day - 6 >= coalesce(utc_day(m.created_at), w.day - 6)
        AND w.downloads > 0.6 * sum(w.downloads) OVER week
        AND sum(w.downloads) OVER week >= 1000 AS spike
 FROM (

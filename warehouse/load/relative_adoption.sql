@@ -5,8 +5,8 @@
 -- of its group: the history's counters are read only for groups that lose some (a replaced
 -- census, a model whose facts changed), and model_stats' history only for such models.
 CREATE OR REPLACE TEMP TABLE base_models AS
-SELECT model_id, created_at::DATE AS released, size_class(params_total) AS size_class,
-       year(created_at) || '-Q' || quarter(created_at) AS release_quarter
+SELECT model_id, utc_day(created_at) AS released, size_class(params_total) AS size_class,
+       year(utc_day(created_at)) || '-Q' || quarter(utc_day(created_at)) AS release_quarter
 FROM models
 WHERE model_id NOT IN (SELECT model_id FROM model_lineage)
   AND params_total IS NOT NULL

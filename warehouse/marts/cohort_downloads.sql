@@ -14,7 +14,7 @@ SELECT d.day, d.model_id, cohort.name AS cohort, variant.excluding_spikes, d.dow
 FROM daily_downloads d
 -- the day each model leaves the new cohort, computed once a model: a TIMESTAMPTZ's interval
 -- arithmetic (ICU's calendar) on every row was four fifths of reading the view (BENCHMARKS.md 4.)
-JOIN (SELECT model_id, (created_at + INTERVAL 365 DAY)::DATE AS new_until FROM models) m USING (model_id)
+JOIN (SELECT model_id, utc_day(created_at) + 365 AS new_until FROM models) m USING (model_id)
 JOIN (VALUES ('all'), ('new')) AS cohort(name) ON cohort.name = 'all' OR d.day < m.new_until
 JOIN (VALUES (false), (true)) AS variant(excluding_spikes) ON NOT (variant.excluding_spikes AND d.spike)
 WHERE d.downloads > 0;

@@ -1,7 +1,7 @@
 -- New derivative repos (finetunes, adapters, quantisations, merges) per day, by what they build on.
 CREATE OR REPLACE VIEW derivative_repos AS
 SELECT
-    m.created_at::DATE AS day,
+    utc_day(m.created_at) AS day,
     a.origin_model_id AS family,
     coalesce(a.origin_country, 'unknown') AS origin_country,
     a.relation,
