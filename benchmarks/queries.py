@@ -83,9 +83,7 @@ def main() -> None:
         started = time.monotonic()
         # not the whole history (every model's credits are new here): its newest day, one window end
         con.execute("SET VARIABLE marts_from = ?", [newest])
-        con.execute("SET VARIABLE window_end_days = [?::DATE]", [newest])
-        con.execute("SET VARIABLE window_ends = 1")
-        con.execute("SET VARIABLE few_window_ends = true")
+        con.execute(warehouse.sql("load/window_ends.sql"))
         for table in DAILY_TABLES:
             replace_history(con, f"load/{table}.sql")
             history.replace_days(con, table, FIRST_DAY, newest - timedelta(days=1), REPEAT_SQL.format(table=table))

@@ -39,6 +39,7 @@ METRIC_FILES = (
     "load/daily_downloads.sql",
     "load/monthly_downloads.sql",
     "load/credited_models.sql",
+    "load/window_ends.sql",
     "load/country_daily.sql",
     "load/country_share.sql",
     "load/segment_daily.sql",

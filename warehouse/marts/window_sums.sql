@@ -18,7 +18,7 @@ CREATE OR REPLACE MACRO group_cohort(grp) AS ['all', 'new'][grp // 2 % 2 + 1];
 CREATE OR REPLACE MACRO group_excluding_spikes(grp) AS grp % 2 = 1;
 
 -- Sums over the trailing 1, 7, 30 and 365 days, for every window end
--- (getvariable('window_end_days'), load/credited_models.sql). `daily` names a table or view of
+-- (getvariable('window_end_days'), load/window_ends.sql). `daily` names a table or view of
 -- (day, grp, unit, downloads) holding at least the 365 days before marts_from (the oldest
 -- leaves the 365-day window ending on marts_from, which moved sums subtract); each unit is
 -- summed within its group. `kept` names the share table's kept sums (core/window_sums.sql).
@@ -30,7 +30,7 @@ CREATE OR REPLACE MACRO group_excluding_spikes(grp) AS grp % 2 = 1;
 --     the year before each end (rows x ends);
 --   * window functions: a rebuild ends hundreds, and runs them over each unit's days (rows,
 --     sorted once), never a join of every window to the days it covers.
--- Each load file sets sums_move, few_window_ends by load/credited_models.sql; they are
+-- Each load file sets sums_move, few_window_ends by load/window_ends.sql; they are
 -- constants, so the other plans are pruned before they run.
 -- A row per window end, group and unit, its four windows side by side (a third of the rows
 -- a row per window would be, in the moved sums' aggregate and in the kept sums):
