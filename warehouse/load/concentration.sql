@@ -16,9 +16,9 @@ UNION ALL
 SELECT day, group_key(concentration_levels(), 'model', cohort, excluding_spikes), hash(model_id), downloads
 FROM cohort_downloads WHERE day >= getvariable('marts_from') - 365;
 
-CREATE OR REPLACE TEMP TABLE moved AS
-FROM window_sums('windowed_input', 'concentration_window_sums') WHERE getvariable('sums_move');
-CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'concentration_window_sums', 'moved');
+CREATE OR REPLACE TEMP TABLE stored_sums AS
+FROM window_sums('windowed_input', 'concentration_window_sums') WHERE getvariable('few_window_ends');
+CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'concentration_window_sums', 'stored_sums');
 
 -- HHI and the top 10 need no ranking: sum(x^2) / sum(x)^2 and the sum of the ten largest.
 -- The Gini coefficient, 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n, needs each unit's rank
@@ -56,9 +56,9 @@ SELECT day, window_days, group_label(concentration_levels(), grp), group_cohort(
 FROM (FROM sorted UNION ALL FROM ranked);
 
 DELETE FROM concentration_window_sums WHERE NOT kept_sums_stay();
-INSERT INTO concentration_window_sums FROM sums_to_keep('moved', 'windowed_input');
+INSERT INTO concentration_window_sums FROM sums_to_keep('stored_sums', 'windowed_input');
 DELETE FROM concentration_units_hash;
 INSERT INTO concentration_units_hash VALUES (hash('hubcensus'));
 DROP VIEW summed;
-DROP TABLE moved;
+DROP TABLE stored_sums;
 DROP VIEW windowed_input;

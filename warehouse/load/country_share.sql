@@ -11,9 +11,9 @@ SELECT day, group_key(country_attributions(), attribution, cohort, excluding_spi
        country AS unit, downloads
 FROM country_daily WHERE day >= getvariable('marts_from') - 365;
 
-CREATE OR REPLACE TEMP TABLE moved AS
-FROM window_sums('windowed_input', 'country_window_sums') WHERE getvariable('sums_move');
-CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'country_window_sums', 'moved');
+CREATE OR REPLACE TEMP TABLE stored_sums AS
+FROM window_sums('windowed_input', 'country_window_sums') WHERE getvariable('few_window_ends');
+CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'country_window_sums', 'stored_sums');
 
 INSERT INTO country_share
 WITH days_with_downloads AS (
@@ -36,7 +36,7 @@ SELECT s.day, s.window_days, group_label(country_attributions(), s.grp), group_c
 FROM summed s JOIN covered v USING (day, window_days);
 
 DELETE FROM country_window_sums WHERE NOT kept_sums_stay();
-INSERT INTO country_window_sums FROM sums_to_keep('moved', 'windowed_input');
+INSERT INTO country_window_sums FROM sums_to_keep('stored_sums', 'windowed_input');
 DROP VIEW summed;
-DROP TABLE moved;
+DROP TABLE stored_sums;
 DROP VIEW windowed_input;

@@ -26,13 +26,13 @@ FROM segment_daily WHERE NOT (dimension = 'family' AND cohort = 'all') AND day >
 UNION ALL
 FROM family_input;
 
-CREATE OR REPLACE TEMP TABLE moved AS
-FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('sums_move');
-CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'moved');
--- the moved sums' family groups, or else (summed_once is not stored) the family part's sums
--- alone, not every segment's again
+CREATE OR REPLACE TEMP TABLE stored_sums AS
+FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('few_window_ends');
+CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'stored_sums');
+-- the stored sums' family groups, or else (a rebuild's are not stored) the family part's
+-- sums alone, not every segment's again
 CREATE OR REPLACE TEMP VIEW family_summed AS
-FROM summed_once('family_input', 'segment_window_sums', 'moved')
+FROM summed_once('family_input', 'segment_window_sums', 'stored_sums')
 WHERE group_label(segment_dimensions(), grp) IN ('family', 'family_derivative') AND group_cohort(grp) = 'all';
 
 -- Each group's top 100 by downloads (ties by name), as arg_min's 100 smallest of
@@ -84,9 +84,9 @@ SELECT day, window_days, excluding_spikes, shown.family, shown.downloads, shown.
 FROM (SELECT day, window_days, excluding_spikes, unnest(top) AS shown, generate_subscripts(top, 1) AS rank FROM leaders);
 
 DELETE FROM segment_window_sums WHERE NOT kept_sums_stay();
-INSERT INTO segment_window_sums FROM sums_to_keep('moved', 'windowed_input');
+INSERT INTO segment_window_sums FROM sums_to_keep('stored_sums', 'windowed_input');
 DROP VIEW family_summed;
 DROP VIEW summed;
-DROP TABLE moved;
+DROP TABLE stored_sums;
 DROP VIEW windowed_input;
 DROP VIEW family_input;

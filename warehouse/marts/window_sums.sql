@@ -111,26 +111,27 @@ GROUP BY ALL;
 
 -- window_sums(daily, kept), a row per window: day, window_days, grp, unit, downloads
 -- (DOUBLE, for the shares), exact_downloads; a unit with nothing in a window gets no row.
--- For a load that materialised the moved sums in `moved` (they are read twice: by the share
--- table and by sums_to_keep); the other plans are read once, as they run (a rebuild's sums
--- are too many to store).
-CREATE OR REPLACE MACRO summed_once(daily, kept, moved) AS TABLE
+-- `stored` names a table of window_sums' rows, which each load stores when the refresh ends
+-- few windows (moved or summed directly: they are read twice, by the share table and by
+-- sums_to_keep, and a first refresh's year is summed once, not twice); a rebuild's are read
+-- once, as they run (too many to store).
+CREATE OR REPLACE MACRO summed_once(daily, kept, stored) AS TABLE
 SELECT day, window_days, grp, unit, from_exact(exact_downloads) AS downloads, exact_downloads
 FROM (
     SELECT day, grp, unit, unnest([1, 7, 30, 365]) AS window_days, unnest([d1, d7, d30, d365]) AS exact_downloads
-    FROM (FROM query_table(moved) UNION ALL FROM window_sums(daily, kept) WHERE NOT getvariable('sums_move'))
+    FROM (FROM query_table(stored) UNION ALL FROM window_sums(daily, kept) WHERE NOT getvariable('few_window_ends'))
 )
 WHERE exact_downloads > 0;
 
 -- The kept sums to move next time, at the newest window end (getvariable('last_window_end')),
--- for the units with downloads in its year: the moved ones (`moved`, as for summed_once), or
--- else summed from the year behind it in one pass (never from all the window ends of a
--- rebuild at once). Nothing when the refresh ends no window: the kept sums stay as they are
+-- for the units with downloads in its year: the stored ones (`stored`, as for summed_once),
+-- or else, in a rebuild, summed from the year behind it in one pass (never from all its
+-- window ends at once). Nothing when the refresh ends no window: the kept sums stay as they are
 -- if kept_sums_stay(), and are deleted otherwise.
-CREATE OR REPLACE MACRO sums_to_keep(moved, daily) AS TABLE
-SELECT day, grp, unit, d7 AS downloads_7d, d30 AS downloads_30d, d365 AS downloads_365d
-FROM query_table(moved)
-WHERE getvariable('sums_move') AND day = getvariable('last_window_end') AND d365 > 0
+CREATE OR REPLACE MACRO sums_to_keep(stored, daily) AS TABLE
+SELECT day, grp, unit, coalesce(d7, 0) AS downloads_7d, coalesce(d30, 0) AS downloads_30d, d365 AS downloads_365d
+FROM query_table(stored)
+WHERE getvariable('few_window_ends') AND day = getvariable('last_window_end') AND d365 > 0
 UNION ALL
 SELECT getvariable('last_window_end'), grp, unit,
        coalesce(sum(downloads) FILTER (WHERE day > getvariable('last_window_end') - 7), 0),
@@ -138,7 +139,7 @@ SELECT getvariable('last_window_end'), grp, unit,
        sum(downloads)
 FROM (SELECT day, grp, unit, to_exact(downloads) AS downloads FROM query_table(daily))
 WHERE day > getvariable('last_window_end') - 365 AND day <= getvariable('last_window_end')
-  AND NOT getvariable('sums_move') AND getvariable('last_window_end') >= getvariable('marts_from')
+  AND NOT getvariable('few_window_ends') AND getvariable('last_window_end') >= getvariable('marts_from')
 GROUP BY grp, unit
 HAVING sum(downloads) > 0;
 
