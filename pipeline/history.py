@@ -5,6 +5,9 @@ the warehouse, one folder per day, and the warehouse file holds a view over each
 
     HOME/history/<version>/<table>/<day column>=YYYY-MM-DD/*.parquet
 
+and, from a table's creation, an empty file in the NULL partition
+(`<day column>=__HIVE_DEFAULT_PARTITION__/empty.parquet`; EMPTY_DAY below).
+
 A write session (`pipeline.warehouse.staged`) starts a version of its own: a folder of hard
 links to the published version's files, so no byte is copied. It replaces whole days by
 unlinking their links and writing new files, never writing into a linked file, so the
@@ -111,7 +114,10 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         empty = folder / table / f"{day_column}={EMPTY_DAY}"
         former_empty = folder / table / f"{day_column}={FORMER_EMPTY_DAY}"
         if former_empty.exists():  # the session's own folder of links: the published version keeps its own
-            former_empty.rename(empty)
+            if empty.exists():
+                shutil.rmtree(former_empty)
+            else:
+                former_empty.rename(empty)
         if not (folder / table).exists():
             empty.mkdir(parents=True)
             con.execute(f"COPY (SELECT * EXCLUDE ({day_column}) FROM {table}_columns) "
@@ -142,7 +148,7 @@ def replace_days(con: duckdb.DuckDBPyConnection, table: str, first: date, last: 
     folder = version_folder(con)
     day_column = HISTORY_TABLES[table][1]
     for day in (folder / table).iterdir():
-        if day.name == f"{day_column}={EMPTY_DAY}":
+        if day.name in (f"{day_column}={EMPTY_DAY}", f"{day_column}={FORMER_EMPTY_DAY}"):
             continue
         booked = date.fromisoformat(day.name.split("=", 1)[1])
         if booked >= first and (last is None or booked <= last):
@@ -157,8 +163,12 @@ def _write(con: duckdb.DuckDBPyConnection, folder: Path, table: str, rows: str, 
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
         "AND database_name IN (current_database(), 'temp') ORDER BY column_index",
         [typed_as or table]).fetchall())
+    day_column = HISTORY_TABLES[table][1]
     con.execute(f"COPY (SELECT {typed} FROM ({rows})) TO '{folder / table}' (FORMAT parquet, "
-                f"PARTITION_BY ({HISTORY_TABLES[table][1]}), APPEND, FILENAME_PATTERN 'rows-{{uuid}}')")
+                f"PARTITION_BY ({day_column}), APPEND, FILENAME_PATTERN 'rows-{{uuid}}')")
+    # rows without a day land in the empty file's partition, which no day's replacement reaches
+    if any(path.name != "empty.parquet" for path in (folder / table / f"{day_column}={EMPTY_DAY}").iterdir()):
+        raise ValueError(f"{table}: rows without a {day_column} written to {folder / table}")
 
 
 def version_folder(con: duckdb.DuckDBPyConnection) -> Path:

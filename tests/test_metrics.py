@@ -335,6 +335,25 @@ def test_a_refresh_that_ends_no_window_keeps_the_kept_sums(warehouse):
             assert kept[table] and warehouse.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == kept[table]
 
 
+def test_kept_sums_dropped_are_summed_again_from_the_year(warehouse):
+    """A warehouse whose kept sums were dropped (an older layout, another DuckDB's hash) sums
+    the year behind the refresh's window ends directly, stores them once for the share
+    tables and the kept sums (marts/window_sums.sql): the same tables as the moving refreshes
+    left, units with nothing in the last 7 or 30 days kept at 0."""
+    kept = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in KEPT_SUMS}
+    shares = {t: rows_to_compare(warehouse, t) for t in SHARE_TABLES}
+    with scratch_copy(warehouse) as con:
+        for table in KEPT_SUMS:
+            con.execute(f"DELETE FROM {table}")
+        refresh_metrics(con, CENSUSES[-1])
+        assert con.execute("SELECT getvariable('few_window_ends') AND NOT getvariable('sums_move')").fetchone()[0]
+        for table in KEPT_SUMS:
+            assert con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == kept[table], table
+        assert con.execute("SELECT count(*) FROM concentration_window_sums WHERE downloads_7d = 0").fetchone()[0] > 0
+        for table in SHARE_TABLES:
+            assert con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == shares[table], table
+
+
 def truth_buckets(world, i):
     """(uploader bucket, {origin bucket: weight}) from the world's own knowledge."""
     m = world.static(i)

@@ -1,5 +1,6 @@
 """The DuckDB warehouse: documented tables, idempotent loads, newest metadata wins."""
 
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -211,7 +212,9 @@ def test_a_history_tables_first_file_holds_rows(paths):
     rows from the first in some plans: the empty file each table starts with is in the NULL
     partition, after the days, so a year of daily rows is not taken for a few (a join then
     built its hash table on them, and spilled; pipeline/history.py). A warehouse that kept
-    it first, as a year-1 day, has it moved when opened; the rows read are the same."""
+    it first, as a year-1 day, has it moved when opened (a copy left beside the moved one
+    goes); the rows read are the same. Rows without a day, which would land in that
+    partition out of every day's reach, fail the write session."""
     def published():
         with connect(paths, read_only=True) as con:
             folder = history.version_folder(con) / "daily_downloads"
@@ -229,7 +232,17 @@ def test_a_history_tables_first_file_holds_rows(paths):
     assert days == [(date(2026, 1, 1), 1000), (date(2026, 1, 2), 1000), (date(2026, 1, 3), 1000)]
     (folder / "day=__HIVE_DEFAULT_PARTITION__").rename(folder / "day=0001-01-01")  # as earlier warehouses kept it
     assert published()[2] == "day=0001-01-01"
+    # and in country_daily, beside the NULL partition's (a half-moved copy): the year-1 one goes
+    country_daily = folder.parent / "country_daily"
+    (country_daily / "day=0001-01-01").mkdir()
+    shutil.copy(country_daily / "day=__HIVE_DEFAULT_PARTITION__" / "empty.parquet", country_daily / "day=0001-01-01")
     with connect(paths) as con:  # a session replacing a day skips the empty partition
         history.replace_days(con, "daily_downloads", date(2026, 1, 3), None,
                              "SELECT * REPLACE (DATE '2026-01-03' AS day) FROM daily_downloads WHERE day = DATE '2026-01-02'")
+    assert published()[1:] == (DAYS_AND_EMPTY, "day=2026-01-01", days)
+    assert sorted(p.name for p in (published()[0].parent / "country_daily").iterdir()) == [
+        "day=__HIVE_DEFAULT_PARTITION__"]
+    with pytest.raises(ValueError, match="rows without a day"), connect(paths) as con:  # none is ever lost
+        history.replace_days(con, "daily_downloads", date(2026, 1, 4), None,
+                             "SELECT * REPLACE (NULL::DATE AS day) FROM daily_downloads WHERE day = DATE '2026-01-01'")
     assert published()[1:] == (DAYS_AND_EMPTY, "day=2026-01-01", days)

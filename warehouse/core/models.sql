@@ -1,6 +1,7 @@
--- The UTC day of a moment: a TIMESTAMPTZ's cast to DATE (and its calendar arithmetic) is in
--- the session's time zone, the machine's by default, and every day here is a UTC day: the
--- figures must not depend on where they are computed, nor a view on a duckdb CLI's zone.
+-- The UTC day of a TIMESTAMPTZ (for a plain TIMESTAMP, timezone() would answer otherwise):
+-- a TIMESTAMPTZ's cast to DATE (and its calendar arithmetic) is in the session's time zone,
+-- the machine's by default, and every day here is a UTC day: the figures must not depend on
+-- where they are computed, nor a view on a duckdb CLI's zone.
 CREATE OR REPLACE MACRO utc_day(moment) AS timezone('UTC', moment)::DATE;
 
 -- Current metadata of every model ever seen: one row per model_id, from the newest census listing it.

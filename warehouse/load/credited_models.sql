@@ -31,4 +31,3 @@ DELETE FROM credited_models WHERE model_id IN (SELECT model_id FROM recredited);
 INSERT INTO credited_models SELECT * FROM credits_now WHERE model_id IN (SELECT model_id FROM recredited);
 DROP TABLE credits_now;
 DROP TABLE recredited;
-
