@@ -148,7 +148,7 @@ def replace_days(con: duckdb.DuckDBPyConnection, table: str, first: date, last: 
     folder = version_folder(con)
     day_column = HISTORY_TABLES[table][1]
     for day in (folder / table).iterdir():
-        if day.name in (f"{day_column}={EMPTY_DAY}", f"{day_column}={FORMER_EMPTY_DAY}"):
+        if day.name == f"{day_column}={EMPTY_DAY}":  # a former one was moved by create_views
             continue
         booked = date.fromisoformat(day.name.split("=", 1)[1])
         if booked >= first and (last is None or booked <= last):
