@@ -2,6 +2,7 @@
 its own (so its peak memory is its own):
 
     python -m benchmarks.queries SCALE DAYS FOLDER
+    python -m benchmarks.queries --add-day FOLDER    # one more day on the warehouse a run left
 
 A warehouse as a daily refresh finds it after DAYS days of round(2.5M x SCALE) models is
 generated straight into its tables and history files (a full metric rebuild at that size is
@@ -22,7 +23,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 
 from benchmarks import peak_rss_bytes, stored_bytes
 from benchmarks.metrics import (FIRST_DAY, HEADLINE_QUERY, MONTHLY_QUERY, MONTHLY_ROLLUP_QUERY, add_censuses,
@@ -60,6 +62,9 @@ WHERE day = getvariable('marts_from') AND day - back::INTEGER >= getvariable('hi
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--add-day"]:
+        add_another_day(Path(sys.argv[2]))
+        return
     models, days, folder = arguments()
     paths = Paths(home=folder)
     figures: dict[str, float] = {"models": models, "days": days}
@@ -79,7 +84,7 @@ def main() -> None:
         _so_far(figures, "generate")
         figures["monthly_sums_s"] = _timed(sum_months, con, EVERYTHING)
         con.execute("SET VARIABLE from_day = ?", [newest])
-        figures["credits_first_s"] = _timed(con.execute, warehouse.sql("load/credited_models.sql"))
+        figures["credits_first_s"] = _timed(con.execute, warehouse.sql("load/refresh_credits.sql"))
         started = time.monotonic()
         # not the whole history (every model's credits are new here): its newest day, one window end
         con.execute("SET VARIABLE marts_from = ?", [newest])
@@ -96,22 +101,13 @@ def main() -> None:
         for name in FIRST_LOADS:
             con.execute(warehouse.sql(f"load/{name}.sql"))
         figures["marts_first_s"] = time.monotonic() - started
+        con.execute(warehouse.sql("load/credited_models.sql"))  # the credits the tables hold
         con.execute("CREATE TABLE synthetic_models AS FROM synthetic")  # for the added day's session
     figures["generated_warehouse_file_bytes"], figures["generated_history_bytes"] = stored_bytes(paths)
     _so_far(figures, "marts_first")
 
     new_day = FIRST_DAY + timedelta(days=days)
-    started = time.monotonic()
-    with added_censuses(paths, new_day, 1, figures, "add_day:copy_warehouse_s", "add_day:load_census_s") as con:
-        steps: dict[str, float] = {}
-        if refresh_metrics(con, new_day, seconds=steps) != newest + timedelta(days=1) or \
-                con.execute("SELECT getvariable('marts_from')").fetchone()[0] != newest + timedelta(days=1):
-            raise SystemExit("the refresh recomputed more than the added day: the history is not as a refresh left it")
-        figures.update(per_step("add_day", steps))
-        figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
-        figures["monthly_download_rows"] = con.execute("SELECT count(*) FROM monthly_downloads").fetchone()[0]
-    figures["add_day_total_s"] = time.monotonic() - started  # with the publishing of the session's copy
-    figures["warehouse_file_bytes"], figures["history_bytes"] = stored_bytes(paths)
+    add_a_day(paths, new_day, figures)
     _so_far(figures, "add_day")
 
     booked = new_day - timedelta(days=1)
@@ -135,6 +131,35 @@ def _so_far(figures: dict, step: str) -> None:
     peak memory once `step` is done: which step sets the final peak."""
     figures[f"peak_rss_mib_after_{step}"] = peak_rss_bytes() / 2**20
     print(json.dumps(figures), file=sys.stderr, flush=True)
+
+
+def add_a_day(paths: Paths, new_day: date, figures: dict[str, float]) -> None:
+    """One more census, of `new_day`, the day after the newest, loaded and refreshed as the
+    daily flow does, each metric file timed (into `figures`)."""
+    started = time.monotonic()
+    with added_censuses(paths, new_day, 1, figures, "add_day:copy_warehouse_s", "add_day:load_census_s") as con:
+        steps: dict[str, float] = {}
+        newest_census = new_day - timedelta(days=1)
+        if refresh_metrics(con, new_day, seconds=steps) != newest_census or \
+                con.execute("SELECT getvariable('marts_from')").fetchone()[0] != newest_census:
+            raise SystemExit("the refresh recomputed more than the added day: the history is not as a refresh left it")
+        figures.update(per_step("add_day", steps))
+        figures["daily_download_rows"] = con.execute("SELECT count(*) FROM daily_downloads").fetchone()[0]
+        figures["monthly_download_rows"] = con.execute("SELECT count(*) FROM monthly_downloads").fetchone()[0]
+    figures["add_day_total_s"] = time.monotonic() - started  # with the publishing of the session's copy
+    figures["warehouse_file_bytes"], figures["history_bytes"] = stored_bytes(paths)
+
+
+def add_another_day(folder: Path) -> None:
+    """`--add-day FOLDER`: add_a_day on a warehouse an earlier run left (each run adds a day),
+    to time the step again without generating the history."""
+    paths = Paths(home=folder)
+    with connect(paths, read_only=True) as con:
+        newest_census = con.execute("SELECT max(snapshot_date) FROM snapshots").fetchone()[0]
+    figures: dict[str, float] = {}
+    add_a_day(paths, newest_census + timedelta(days=1), figures)
+    figures["peak_rss_mib"] = peak_rss_bytes() / 2**20
+    print(json.dumps(figures))
 
 
 def _timed(step, *args) -> float:

@@ -19,8 +19,17 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
     """Recompute what a new or replaced census of `changed` affects (everything when None):
     daily downloads from the census before it on, then the share tables from that day on,
     or from further back for models whose credits changed since the last refresh
-    (load/credited_models.sql). One transaction. Returns the first day of daily downloads
-    recomputed; `seconds`, when given, gets each load file's time (BENCHMARKS.md)."""
+    (load/refresh_credits.sql). Returns the first day of daily downloads recomputed;
+    `seconds`, when given, gets each load file's time (BENCHMARKS.md).
+    Each load file is a transaction of its own: DuckDB frees a dropped temporary table's
+    memory only when its transaction ends, and one transaction held every file's (the
+    credits, the stored sums) to the end, spilling the rest to disk. The session, not the
+    transaction, keeps readers from a half-done refresh (pipeline/warehouse.py's `staged`);
+    and a refresh stopped part-way and run again recomputes the same days with the same
+    credits, since the credits' fingerprints, which decide how far back it reaches, are
+    written by its last file (load/credited_models.sql). A file's history days are
+    replaced again, and a share table whose kept sums were already moved sums its windows
+    from the year (marts/window_sums.sql's plans agree)."""
     if changed is None:
         from_day = EVERYTHING
     else:
@@ -30,22 +39,22 @@ def refresh_metrics(con: duckdb.DuckDBPyConnection, changed: date | None = None,
         from_day = before or changed
     con.execute("SET VARIABLE from_day = ?", [from_day])
     con.execute("SET VARIABLE census_from = ?", [changed or EVERYTHING])  # relative_adoption reads censuses, not intervals
-    con.begin()
-    try:
-        for name in warehouse.METRIC_FILES:
-            started = time.monotonic()
+    for name in warehouse.METRIC_FILES:
+        started = time.monotonic()
+        con.begin()
+        try:
             if name in warehouse.HISTORY_LOADS:
                 replace_history(con, name)
             elif name == warehouse.MONTHS_TO_SUM_FILE:
                 sum_months(con, from_day)
             else:
                 con.execute(warehouse.sql(name))
-            if seconds is not None:
-                seconds[name] = time.monotonic() - started
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        if seconds is not None:
+            seconds[name] = time.monotonic() - started
     return from_day
 
 

@@ -40,5 +40,7 @@ def test_the_quick_benchmark_suite_runs(tmp_path):
     assert results["queries"]["daily_download_rows"] > results["queries"]["monthly_download_rows"] > 0
     # the month-by-month shares from the daily rows and from their monthly sums: the same months and countries
     assert results["queries"]["monthly_rows"] > 0 and results["queries"]["rollup_max_share_difference"] < 1e-12
+    # the step run again on the warehouse the run left (`--add-day`): another day's rows
+    assert results["queries_another_day"]["daily_download_rows"] > results["queries"]["daily_download_rows"]
     # the suite cleans up after itself: only the killed run's temporary folder is left, empty
     assert [list(folder.iterdir()) for folder in tmp_path.iterdir()] == [[]]

@@ -321,6 +321,67 @@ def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
             assert daily[table] == rows_to_compare(warehouse, table), table
 
 
+class RefreshStopped(Exception):
+    pass
+
+
+class StopsAfter(dict):
+    """refresh_metrics' `seconds`, which stops the refresh once `file` has run: a session
+    that dies between two of its files."""
+
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def __setitem__(self, name, value):
+        super().__setitem__(name, value)
+        if name == self.file:
+            raise RefreshStopped(name)
+
+
+def move_an_old_models_country(con):
+    """The organisation of a model downloaded on the second census moves to another country:
+    the next refresh recomputes its history from there."""
+    namespace = con.execute(
+        "SELECT uploader_namespace FROM daily_downloads JOIN model_attribution USING (model_id) "
+        "WHERE day = ? AND downloads > 0 AND uploader_category = uploader_country ORDER BY ALL LIMIT 1",
+        [CENSUSES[1]]).fetchone()[0]
+    con.execute("UPDATE orgs SET country = 'NZ' WHERE lower(namespace) = lower(?)", [namespace])
+
+
+REFRESHED = ("daily_downloads", "monthly_downloads", *SHARE_TABLES, *KEPT_SUMS, "credited_models")
+
+
+@pytest.fixture(scope="module")
+def refreshed_after_a_move(warehouse):
+    with scratch_copy(warehouse) as con:
+        move_an_old_models_country(con)
+        refresh_metrics(con, CENSUSES[-1])
+        return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in REFRESHED}
+
+
+# after each kind of file: a history table's, the monthly sums', the credits', the last daily
+# table's, the first and last share tables' (their kept sums moved), relative_adoption's
+@pytest.mark.parametrize("stopped_after", ["load/daily_downloads.sql", "load/monthly_downloads.sql",
+                                           "load/refresh_credits.sql", "load/concentration_daily.sql",
+                                           "load/country_share.sql", "load/concentration.sql",
+                                           "load/relative_adoption.sql"])
+def test_a_refresh_stopped_part_way_and_run_again_recomputes_the_same(warehouse, refreshed_after_a_move,
+                                                                       stopped_after):
+    """Each metric file is a transaction of its own (pipeline/metrics.py). A refresh after a
+    change of credits, stopped after any of its files and run again in a new session (as
+    Prefect retries the task), leaves the tables of a refresh never stopped."""
+    with scratch_copy(warehouse) as con:
+        move_an_old_models_country(con)
+        with pytest.raises(RefreshStopped):
+            refresh_metrics(con, CENSUSES[-1], seconds=StopsAfter(stopped_after))
+        retry = con.cursor()  # a new session on the file: no temporary tables, no variables
+        refresh_metrics(retry, CENSUSES[-1])
+        assert retry.execute("SELECT getvariable('marts_from')").fetchone()[0] <= CENSUSES[1]
+        for table in REFRESHED:
+            assert rows_to_compare(retry, table) == refreshed_after_a_move[table], table
+
+
 def test_a_refresh_that_ends_no_window_keeps_the_kept_sums(warehouse):
     """A census cut short after the newest one books no downloads: the refresh ends no window,
     and the kept sums, which end before anything it recomputed, stay for the next day to move."""

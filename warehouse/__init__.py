@@ -38,15 +38,18 @@ FORMER_TABLES = ("relative_adoption", "model_window_sums", "family_window_sums")
 METRIC_FILES = (
     "load/daily_downloads.sql",
     "load/monthly_downloads.sql",
-    "load/credited_models.sql",
+    "load/refresh_credits.sql",
     "load/window_ends.sql",
+    # the daily tables, the last readers of the credits, before the share tables: the
+    # credits' memory is freed when country_share's transaction drops them
     "load/country_daily.sql",
-    "load/country_share.sql",
     "load/segment_daily.sql",
-    "load/segment_share.sql",
     "load/concentration_daily.sql",
+    "load/country_share.sql",
+    "load/segment_share.sql",
     "load/concentration.sql",
     "load/relative_adoption.sql",
+    "load/credited_models.sql",  # last: see pipeline/metrics.py
 )
 # The metric files that recompute a history table (pipeline/history.py), with the variable
 # naming the first day they recompute: each leaves the rows of that day on in a temporary

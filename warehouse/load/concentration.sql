@@ -2,7 +2,6 @@
 -- kept sums (marts/window_sums.sql): models from cohort_downloads, the other levels from
 -- concentration_daily. Units by their hash (core/window_sums.sql): no name is shown, and an
 -- integer key moves and writes the sums faster than a name (BENCHMARKS.md 4.).
-DROP TABLE refresh_credits;  -- the daily tables' loads before this file were their last readers
 DELETE FROM concentration WHERE day >= getvariable('marts_from');
 
 SET VARIABLE kept_sums_end = (SELECT max(day) FROM concentration_window_sums);

@@ -1,3 +1,4 @@
+DROP TABLE refresh_credits;  -- the daily tables' loads, before this file, were their last readers
 -- Recompute country_share for the windows ending from getvariable('marts_from') on,
 -- moving its kept sums (marts/window_sums.sql).
 DELETE FROM country_share WHERE day >= getvariable('marts_from');

@@ -11,29 +11,26 @@ SET VARIABLE sums_move = coalesce(getvariable('few_window_ends')
                                   AND getvariable('kept_sums_end') = getvariable('marts_from') - 1, false);
 
 -- family_derivative_share's part, apart: a rebuild sums it on its own (below)
-CREATE OR REPLACE TEMP VIEW family_input AS
-SELECT day, group_key(segment_dimensions(), 'family', 'all', excluding_spikes) AS grp, segment AS unit, downloads
-FROM segment_daily WHERE dimension = 'family' AND cohort = 'all' AND day >= getvariable('marts_from') - 365
-UNION ALL
-SELECT day, group_key(segment_dimensions(), 'family_derivative', 'all', excluding_spikes), segment,
-       derivative_downloads
+CREATE OR REPLACE TEMP VIEW derivative_input AS
+SELECT day, group_key(segment_dimensions(), 'family_derivative', 'all', excluding_spikes) AS grp, segment AS unit,
+       derivative_downloads AS downloads
 FROM segment_daily
 WHERE dimension = 'family' AND cohort = 'all' AND derivative_downloads > 0 AND day >= getvariable('marts_from') - 365;
 CREATE OR REPLACE TEMP VIEW windowed_input AS
 SELECT day, group_key(segment_dimensions(), dimension, cohort, excluding_spikes) AS grp,
        segment AS unit, downloads
-FROM segment_daily WHERE NOT (dimension = 'family' AND cohort = 'all') AND day >= getvariable('marts_from') - 365
+FROM segment_daily WHERE day >= getvariable('marts_from') - 365
 UNION ALL
-FROM family_input;
+FROM derivative_input;
 
 CREATE OR REPLACE TEMP TABLE stored_sums AS
 FROM window_sums('windowed_input', 'segment_window_sums') WHERE getvariable('few_window_ends');
 CREATE OR REPLACE TEMP VIEW summed AS FROM summed_once('windowed_input', 'segment_window_sums', 'stored_sums');
--- the stored sums' family groups, or else (a rebuild's are not stored) the family part's
--- sums alone, not every segment's again
-CREATE OR REPLACE TEMP VIEW family_summed AS
-FROM summed_once('family_input', 'segment_window_sums', 'stored_sums')
-WHERE group_label(segment_dimensions(), grp) IN ('family', 'family_derivative') AND group_cohort(grp) = 'all';
+-- the stored sums' family_derivative groups, or else (a rebuild's are not stored) the
+-- derivatives' sums alone, not every segment's again
+CREATE OR REPLACE TEMP VIEW derivative_summed AS
+FROM summed_once('derivative_input', 'segment_window_sums', 'stored_sums')
+WHERE group_label(segment_dimensions(), grp) = 'family_derivative';
 
 -- Each group's top 100 by downloads (ties by name), as arg_min's 100 smallest of
 -- (-downloads, segment): a heap of 100 per group as the aggregate goes, seven times faster
@@ -62,31 +59,22 @@ SELECT day, window_days, group_label(segment_dimensions(), grp), group_cohort(gr
        segment, downloads, downloads / from_exact(exact_total), rank
 FROM shown;
 
--- The top 100 families by downloads (ties by name), as above, with their derivatives' sums.
+-- The top 100 families are segment_share's (the family dimension's all cohort: the same sums,
+-- ranked the same way), with their derivatives' sums: a join of those rows, not an
+-- aggregate pairing every family's two sums (BENCHMARKS.md 4.).
 INSERT INTO family_derivative_share
-WITH families AS (
-    SELECT day, window_days, group_excluding_spikes(grp) AS excluding_spikes, unit AS family,
-           sum(downloads) FILTER (WHERE group_label(segment_dimensions(), grp) = 'family') AS downloads,
-           coalesce(sum(downloads) FILTER (WHERE group_label(segment_dimensions(), grp) = 'family_derivative'), 0)
-               AS derivative_downloads
-    FROM family_summed
-    GROUP BY ALL
-),
-leaders AS (
-    SELECT day, window_days, excluding_spikes,
-           arg_min({'family': family, 'downloads': downloads, 'derivative_downloads': derivative_downloads},
-                   {'descending': -downloads, 'family': family}, 100) AS top
-    FROM families
-    GROUP BY ALL
-)
-SELECT day, window_days, excluding_spikes, shown.family, shown.downloads, shown.derivative_downloads,
-       shown.derivative_downloads / shown.downloads AS derivative_share, rank
-FROM (SELECT day, window_days, excluding_spikes, unnest(top) AS shown, generate_subscripts(top, 1) AS rank FROM leaders);
+SELECT s.day, s.window_days, s.excluding_spikes, s.segment, s.downloads,
+       coalesce(d.downloads, 0) AS derivative_downloads, coalesce(d.downloads, 0) / s.downloads, s.rank
+FROM segment_share s
+LEFT JOIN derivative_summed d
+       ON d.day = s.day AND d.window_days = s.window_days AND d.unit = s.segment
+      AND group_excluding_spikes(d.grp) = s.excluding_spikes
+WHERE s.day >= getvariable('marts_from') AND s.dimension = 'family' AND s.cohort = 'all' AND s.rank <= 100;
 
 DELETE FROM segment_window_sums WHERE NOT kept_sums_stay();
 INSERT INTO segment_window_sums FROM sums_to_keep('stored_sums', 'windowed_input');
-DROP VIEW family_summed;
+DROP VIEW derivative_summed;
 DROP VIEW summed;
 DROP TABLE stored_sums;
 DROP VIEW windowed_input;
-DROP VIEW family_input;
+DROP VIEW derivative_input;

@@ -1,5 +1,5 @@
 -- The windows the share tables end (marts/window_sums.sql), once marts_from is known
--- (load/credited_models.sql): on each day from marts_from on with downloads (every share
+-- (load/refresh_credits.sql): on each day from marts_from on with downloads (every share
 -- table has rows there: each credits every model). A daily refresh ends one or two; a
 -- rebuild, one per day of the history. Read here once, not from each table's input
 -- (concentration's joins the day's downloads with the models).

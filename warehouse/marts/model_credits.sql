@@ -59,7 +59,7 @@ COMMENT ON COLUMN model_credits.derivative IS 'True when the model is not its ow
 
 -- Each day's credited downloads from getvariable('marts_from') on, per unit of the
 -- dimensions `used_by` one table: what country_daily, segment_daily and concentration_daily
--- hold. `credits` names model_credits as the refresh materialised it (load/credited_models.sql).
+-- hold. `credits` names model_credits as the refresh materialised it (load/refresh_credits.sql).
 CREATE OR REPLACE MACRO credited_daily(table_name, credits) AS TABLE
 SELECT d.day, c.dimension, d.cohort, d.excluding_spikes, c.unit,
        sum(d.downloads * c.weight) AS downloads,
