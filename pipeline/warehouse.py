@@ -96,6 +96,11 @@ def open_db(path: Path):
         for table in warehouse.FORMER_TABLES:
             if _has_table(con, table):
                 con.execute(f"DROP TABLE {table}")
+        # relative_adoption's counters were a table (now a view over model_stats): the baselines
+        # are counted again, from every census, by the next refresh
+        if _has_table(con, "adoption_counters"):
+            for table in ("adoption_counters", "adoption_models", "adoption_baselines"):
+                con.execute(f"DROP TABLE {table}")
         history.create_views(con)
         for name in warehouse.SCHEMA_FILES:
             con.execute(warehouse.sql(name))

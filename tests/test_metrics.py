@@ -687,6 +687,25 @@ def test_relative_adoption_equals_the_truth(world, warehouse):
     assert len(expected) > 100 and got == expected
 
 
+def test_counters_kept_in_a_table_are_counted_again(warehouse):
+    """A warehouse from before adoption_counters became a view over model_stats holds them
+    as a table: opening it drops that table and the baselines counted from it, and the next
+    daily refresh counts every group again from the censuses: the same relative_adoption."""
+    expected = warehouse.execute("SELECT * FROM relative_adoption ORDER BY ALL").fetchall()
+    with scratch_copy(warehouse) as older:
+        older.execute("CREATE TABLE counters AS FROM adoption_counters")
+        older.execute("DROP VIEW adoption_counters")
+        older.execute("ALTER TABLE counters RENAME TO adoption_counters")
+        with scratch_copy(older) as con:  # opened again, as the next session opens it
+            assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'adoption_counters'"
+                               ).fetchone() == (1,)
+            assert con.execute("SELECT (SELECT count(*) FROM adoption_models) + (SELECT count(*) FROM adoption_baselines)"
+                               ).fetchone() == (0,)
+            refresh_metrics(con, CENSUSES[-1])
+            assert len(expected) > 100
+            assert con.execute("SELECT * FROM relative_adoption ORDER BY ALL").fetchall() == expected
+
+
 def test_moved_sums_equal_a_rebuild_when_days_leave_the_year(tmp_path):
     """The 35-day history above never drops a day out of a 365-day window. Here a 400-day
     synthetic one does (the metrics benchmark's generator, 100 models): two days added as

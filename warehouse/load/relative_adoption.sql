@@ -1,9 +1,9 @@
--- Bring relative_adoption up to date: the counters of the censuses from
--- getvariable('census_from') on (every census on a rebuild), and every counter of a model
--- whose base-model facts changed; then the ten largest counters of each (size, quarter, age)
--- group they are in. A day's census adds a counter per base model, merged into the kept ten
--- of its group: the history's counters are read only for groups that lose some (a replaced
--- census, a model whose facts changed), and model_stats' history only for such models.
+-- Bring relative_adoption's baselines up to date with the censuses from
+-- getvariable('census_from') on (every census on a rebuild) and with the base models' facts
+-- now. A day's census merges its counters into the kept ten of each group it adds to,
+-- reading that day of model_stats; a group is counted again from all its counters (every
+-- day of model_stats) only if it may lose some: a census replaced after it was counted, a
+-- model whose facts changed.
 CREATE OR REPLACE TEMP TABLE base_models AS
 SELECT model_id, utc_day(created_at) AS released, size_class(params_total) AS size_class,
        year(utc_day(created_at)) || '-Q' || quarter(utc_day(created_at)) AS release_quarter
@@ -25,36 +25,34 @@ WHERE n.released IS DISTINCT FROM o.released OR n.size_class IS DISTINCT FROM o.
 CREATE OR REPLACE TEMP TABLE readopted AS
 SELECT model_id FROM regrouped LEFT JOIN models USING (model_id)
 WHERE counted_before OR models.first_seen < getvariable('census_from');
-SET VARIABLE any_readopted = (SELECT count(*) > 0 FROM readopted);
 
--- the groups whose counters are replaced: their top ten is counted again from their counters
+-- The groups counted again: every group a replaced census's counters were in, and every
+-- group a readopted model's counters were in (under the facts they were counted with) or
+-- are in now, at every age it had on a complete census. A superset costs nothing but reading.
 CREATE OR REPLACE TEMP TABLE recounted AS
-SELECT DISTINCT size_class, release_quarter, age_days FROM adoption_counters
-WHERE snapshot_date >= getvariable('census_from')
+WITH counted_facts AS (SELECT DISTINCT released, size_class, release_quarter FROM adoption_models),
+readopted_facts AS (
+    SELECT released, size_class, release_quarter FROM adoption_models WHERE model_id IN (SELECT model_id FROM readopted)
+    UNION
+    SELECT released, size_class, release_quarter FROM base_models WHERE model_id IN (SELECT model_id FROM readopted)
+)
+SELECT DISTINCT f.size_class, f.release_quarter, (c.snapshot_date - f.released)::INTEGER AS age_days
+FROM counted_facts f JOIN adoption_censuses c ON c.snapshot_date >= f.released
+WHERE c.snapshot_date >= getvariable('census_from')
 UNION
-SELECT DISTINCT size_class, release_quarter, age_days FROM adoption_counters
-WHERE model_id IN (SELECT model_id FROM readopted) AND getvariable('any_readopted');
+SELECT f.size_class, f.release_quarter, (s.snapshot_date - f.released)::INTEGER
+FROM readopted_facts f JOIN snapshots s ON s.complete AND s.snapshot_date >= f.released;
 SET VARIABLE any_recounted = (SELECT count(*) > 0 FROM recounted);
 
-DELETE FROM adoption_counters WHERE snapshot_date >= getvariable('census_from');
-DELETE FROM adoption_counters WHERE model_id IN (SELECT model_id FROM readopted) AND getvariable('any_readopted');
 DELETE FROM adoption_models WHERE model_id IN (SELECT model_id FROM regrouped);
 INSERT INTO adoption_models SELECT * FROM base_models WHERE model_id IN (SELECT model_id FROM regrouped);
+DELETE FROM adoption_censuses;
+INSERT INTO adoption_censuses SELECT snapshot_date FROM snapshots WHERE complete;
 
--- each constant bound prunes: a day reads its own census, not model_stats' history
+-- the counters of the censuses from census_from on, as adoption_models now groups them: the
+-- constant bound prunes model_stats to those days
 CREATE OR REPLACE TEMP TABLE added AS
-WITH counters AS NOT MATERIALIZED (
-    SELECT s.snapshot_date, b.model_id, b.size_class, b.release_quarter,
-           (s.snapshot_date - b.released)::INTEGER AS age_days, s.downloads_all_time AS cumulative_downloads
-    FROM model_stats s JOIN snapshots USING (snapshot_date) JOIN base_models b USING (model_id)
-    WHERE snapshots.complete
-)
-SELECT * FROM counters WHERE snapshot_date >= getvariable('census_from')
-UNION ALL
-SELECT * FROM counters
-WHERE snapshot_date < getvariable('census_from') AND getvariable('any_readopted')
-  AND model_id IN (SELECT model_id FROM readopted);
-INSERT INTO adoption_counters FROM added;
+FROM adoption_counters WHERE snapshot_date >= getvariable('census_from');
 
 CREATE OR REPLACE TEMP TABLE tops AS
 SELECT size_class, release_quarter, age_days, max(cumulative_downloads, 10) AS top_downloads

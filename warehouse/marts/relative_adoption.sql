@@ -1,16 +1,30 @@
 -- The ATOM Project's Relative Adoption Metric for base models: each census's counters
--- (adoption_counters) divided by their group's baseline (adoption_baselines). Kept apart so
--- that a day's census adds its counters and moves only the baselines it changes, never
--- rewriting the history's rows (load/relative_adoption.sql).
-CREATE TABLE IF NOT EXISTS adoption_counters (
-    snapshot_date         DATE NOT NULL,
-    model_id              VARCHAR NOT NULL,
-    size_class            VARCHAR NOT NULL,
-    release_quarter       VARCHAR NOT NULL,
-    age_days              INTEGER NOT NULL,
-    cumulative_downloads  BIGINT NOT NULL
+-- (adoption_counters) divided by their group's baseline (adoption_baselines). The baselines
+-- are kept, so that a day's census merges its counters into them and recounts only the
+-- groups a change reaches (load/relative_adoption.sql). The counters are a view over
+-- model_stats, not a table: a row per base model per census, a table of them grew with the
+-- history inside the warehouse file, which every write session copies (4.5 GiB of the
+-- 6 GiB file at 2.5M models x 365 days, BENCHMARKS.md 4.).
+CREATE TABLE IF NOT EXISTS adoption_models (
+    model_id         VARCHAR NOT NULL,
+    released         DATE NOT NULL,
+    size_class       VARCHAR NOT NULL,
+    release_quarter  VARCHAR NOT NULL
 );
-COMMENT ON TABLE adoption_counters IS 'The counters relative_adoption compares: one row per base model (see relative_adoption) per complete census.';
+COMMENT ON TABLE adoption_models IS 'Bookkeeping of the metric refresh: the base models adoption_counters holds, with the facts their counters are grouped by. A model that leaves or joins the base models, or whose facts change, has the groups its counters were and are in counted again.';
+COMMENT ON COLUMN adoption_models.model_id IS 'The base model.';
+COMMENT ON COLUMN adoption_models.released IS 'Its creation day (models.created_at), from which ages are counted.';
+COMMENT ON COLUMN adoption_models.size_class IS 'Its parameter bucket.';
+COMMENT ON COLUMN adoption_models.release_quarter IS 'Its quarter of creation.';
+
+CREATE OR REPLACE VIEW adoption_counters AS
+SELECT s.snapshot_date, a.model_id, a.size_class, a.release_quarter,
+       (s.snapshot_date - a.released)::INTEGER AS age_days, s.downloads_all_time AS cumulative_downloads
+FROM model_stats s
+JOIN snapshots USING (snapshot_date)
+JOIN adoption_models a USING (model_id)
+WHERE snapshots.complete;
+COMMENT ON VIEW adoption_counters IS 'The counters relative_adoption compares: one row per base model (see relative_adoption) per complete census, read from model_stats and grouped by the facts in adoption_models.';
 COMMENT ON COLUMN adoption_counters.snapshot_date IS 'The census the counter comes from.';
 COMMENT ON COLUMN adoption_counters.model_id IS 'The base model.';
 COMMENT ON COLUMN adoption_counters.size_class IS 'Parameter bucket: <1B, 1-10B, 10-50B, 50-200B, >=200B.';
@@ -32,17 +46,13 @@ COMMENT ON COLUMN adoption_baselines.age_days IS 'Age in days (adoption_counters
 COMMENT ON COLUMN adoption_baselines.top_downloads IS 'The group''s ten largest cumulative_downloads, largest first (fewer when the group has fewer counters).';
 COMMENT ON COLUMN adoption_baselines.baseline_downloads IS 'The tenth of them; NULL when the group has fewer than 10 counters.';
 
-CREATE TABLE IF NOT EXISTS adoption_models (
-    model_id         VARCHAR NOT NULL,
-    released         DATE NOT NULL,
-    size_class       VARCHAR NOT NULL,
-    release_quarter  VARCHAR NOT NULL
+-- which censuses' counters the baselines hold: a census replaced after it was counted has
+-- its groups recounted
+CREATE TABLE IF NOT EXISTS adoption_censuses (
+    snapshot_date  DATE NOT NULL
 );
-COMMENT ON TABLE adoption_models IS 'Bookkeeping of the metric refresh: the base models adoption_counters holds, with the facts their counters are grouped by. A model that leaves or joins the base models, or whose facts change, has its counters recomputed.';
-COMMENT ON COLUMN adoption_models.model_id IS 'The base model.';
-COMMENT ON COLUMN adoption_models.released IS 'Its creation day (models.created_at), from which ages are counted.';
-COMMENT ON COLUMN adoption_models.size_class IS 'Its parameter bucket.';
-COMMENT ON COLUMN adoption_models.release_quarter IS 'Its quarter of creation.';
+COMMENT ON TABLE adoption_censuses IS 'Bookkeeping of the metric refresh: the complete censuses whose counters adoption_baselines holds. A census replaced after it was counted has its groups counted again.';
+COMMENT ON COLUMN adoption_censuses.snapshot_date IS 'The census (snapshots.snapshot_date).';
 
 CREATE OR REPLACE VIEW relative_adoption AS
 SELECT c.snapshot_date, c.model_id, c.size_class, c.release_quarter, c.age_days, c.cumulative_downloads,
