@@ -11,7 +11,7 @@ out of reach, BENCHMARKS.md 4.): benchmark 4's models, registry, lineage and dai
 sums and credit fingerprints by the refresh's own code, and the daily tables the share
 tables sum: the refresh's own rows for the newest day, repeated on each earlier day of the
 year (the same units every day), the share tables of that day with the sums they keep, and
-relative_adoption's counters and baselines. Then one
+relative_adoption's baselines. Then one
 more census is loaded and `refresh_metrics` adds its day, as the daily flow does, timed
 file by file. Last, the headline lookup and the month-by-month query (from the daily rows
 and from their monthly sums) on a read-only connection, as a user runs them. Prints one
@@ -94,7 +94,7 @@ def main() -> None:
             history.replace_days(con, table, FIRST_DAY, newest - timedelta(days=1), REPEAT_SQL.format(table=table))
         figures["daily_tables_s"] = time.monotonic() - started
         _so_far(figures, "daily_tables")
-        # the share tables' kept sums from their year of rows, and relative_adoption's counters
+        # the share tables' kept sums from their year of rows, and relative_adoption's baselines
         # of every census, as a first refresh computes them
         started = time.monotonic()
         con.execute("SET VARIABLE census_from = ?", [FIRST_DAY])
