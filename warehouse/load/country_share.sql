@@ -1,6 +1,6 @@
-DROP TABLE refresh_credits;  -- the daily tables' loads, before this file, were their last readers
 -- Recompute country_share for the windows ending from getvariable('marts_from') on,
 -- moving its kept sums (marts/window_sums.sql).
+DROP TABLE refresh_credits;  -- the daily tables' loads, before this file, were their last readers
 DELETE FROM country_share WHERE day >= getvariable('marts_from');
 
 SET VARIABLE kept_sums_end = (SELECT max(day) FROM country_window_sums);
