@@ -69,8 +69,8 @@ WHERE ends_with(table_name, '_window_sums')
            AND EXISTS (FROM duckdb_tables() WHERE table_name = 'family_window_sums' AND NOT temporary)))
 """
 # concentration_window_sums' units hashed by another DuckDB than this one, or before the hash
-# was recorded (core/window_sums.sql)
-UNITS_HASHED_ELSEWHERE = "SELECT count(*) = 0 FROM concentration_units_hash WHERE probe = hash('hubcensus')"
+# was recorded (core/window_sums.sql): the next refresh sums them again
+UNITS_HASHED_ELSEWHERE = "SELECT count(*) = 0 FROM concentration_units_hash WHERE probe = units_hash_probe()"
 
 
 @contextmanager
@@ -90,9 +90,6 @@ def open_db(path: Path):
         # tables go: whether segment_window_sums is older depends on family_window_sums)
         for (table,) in con.execute(OLDER_KEPT_SUMS).fetchall():
             con.execute(f"DROP TABLE {table}")
-        if _has_table(con, "concentration_window_sums") and (
-                not _has_table(con, "concentration_units_hash") or con.execute(UNITS_HASHED_ELSEWHERE).fetchone()[0]):
-            con.execute("DROP TABLE concentration_window_sums")
         for table in warehouse.FORMER_TABLES:
             if _has_table(con, table):
                 con.execute(f"DROP TABLE {table}")
@@ -104,6 +101,8 @@ def open_db(path: Path):
         history.create_views(con)
         for name in warehouse.SCHEMA_FILES:
             con.execute(warehouse.sql(name))
+        if con.execute(UNITS_HASHED_ELSEWHERE).fetchone()[0]:
+            con.execute("DELETE FROM concentration_window_sums")
         yield con
         con.execute("CHECKPOINT")
     finally:

@@ -197,7 +197,7 @@ def test_concentration_sums_hashed_by_another_duckdb_are_summed_again(paths):
     assert kept_rows() == 0  # no record of the hash they were written with
     with connect(paths) as con:
         con.execute("INSERT INTO concentration_window_sums VALUES (DATE '2026-01-01', 0, hash('org/model'), 15, 15, 15)")
-        con.execute("INSERT INTO concentration_units_hash VALUES (hash('hubcensus'))")
+        con.execute("INSERT INTO concentration_units_hash VALUES (units_hash_probe())")
     assert kept_rows() == 1
     with connect(paths) as con:
         con.execute("UPDATE concentration_units_hash SET probe = probe + 1")  # as another DuckDB's hash

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS concentration_window_sums (
 CREATE TABLE IF NOT EXISTS concentration_units_hash (
     probe  UBIGINT NOT NULL
 );
+CREATE OR REPLACE MACRO units_hash_probe() AS hash('hubcensus');
 COMMENT ON TABLE country_window_sums IS 'Bookkeeping of the metric refresh: each unit''s downloads in the 7, 30 and 365 days ending on the newest day with downloads, a row per unit, summed from country_daily (units with none in the 365 days have no row). The next day''s refresh of country_share moves them: plus the days entering each window, minus the days leaving it.';
 COMMENT ON COLUMN country_window_sums.day IS 'The window end: the newest day with downloads (daily_downloads) at the last refresh.';
 COMMENT ON COLUMN country_window_sums.grp IS 'The group the unit is ranked in, as in country_share: group_key(country_attributions(), attribution, cohort, excluding_spikes); group_label(country_attributions(), grp), group_cohort(grp) and group_excluding_spikes(grp) give them back.';
@@ -66,4 +67,4 @@ COMMENT ON COLUMN concentration_window_sums.downloads_7d IS 'The unit''s downloa
 COMMENT ON COLUMN concentration_window_sums.downloads_30d IS 'The unit''s downloads in the 30 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_30d) gives them; 0 if none).';
 COMMENT ON COLUMN concentration_window_sums.downloads_365d IS 'The unit''s downloads in the 365 days ending on day, exactly, in units of 10^-18 (from_exact(downloads_365d) gives them; always positive: a unit with none in the year has no row).';
 COMMENT ON TABLE concentration_units_hash IS 'Bookkeeping of the metric refresh: how concentration_window_sums'' units were hashed. A warehouse opened by a DuckDB whose hash() differs drops the kept sums, and its next refresh sums them again.';
-COMMENT ON COLUMN concentration_units_hash.probe IS 'hash(''hubcensus'') when concentration_window_sums was last written.';
+COMMENT ON COLUMN concentration_units_hash.probe IS 'units_hash_probe() (the hash of a fixed string) when concentration_window_sums was last written.';

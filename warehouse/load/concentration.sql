@@ -57,7 +57,7 @@ FROM (FROM sorted UNION ALL FROM ranked);
 DELETE FROM concentration_window_sums WHERE NOT kept_sums_stay();
 INSERT INTO concentration_window_sums FROM sums_to_keep('stored_sums', 'windowed_input');
 DELETE FROM concentration_units_hash;
-INSERT INTO concentration_units_hash VALUES (hash('hubcensus'));
+INSERT INTO concentration_units_hash VALUES (units_hash_probe());
 DROP VIEW summed;
 DROP TABLE stored_sums;
 DROP VIEW windowed_input;
