@@ -199,7 +199,8 @@ SHARE_TABLES = ("country_daily", "country_share", "segment_daily", "segment_shar
 
 
 class RowsWithin(list):
-    """A table's rows, equal to other rows where their floats agree to 1e-12, relatively: a
+    """A table's rows, equal to other rows where their floats agree to 1e-12, relatively or,
+    near 0 (a Gini coefficient of equal units), absolutely, as pytest.approx(rel=1e-12) does: a
     parallel sum's order moves their last bits (a pytest.approx per value was a third of the
     slowest test's time)."""
 
@@ -214,7 +215,7 @@ class RowsWithin(list):
 
 def _rows_within(row, other) -> bool:
     return len(row) == len(other) and all(
-        math.isclose(v, w, rel_tol=1e-12) if isinstance(v, float) and isinstance(w, float) else v == w
+        math.isclose(v, w, rel_tol=1e-12, abs_tol=1e-12) if isinstance(v, float) and isinstance(w, float) else v == w
         for v, w in zip(row, other))
 
 
