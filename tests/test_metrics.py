@@ -322,12 +322,8 @@ def test_a_change_of_credits_recomputes_the_history_it_touches(warehouse):
         resized = warehouse.execute("SELECT model_id FROM relative_adoption WHERE size_class <> '>=200B' "
                                     "ORDER BY ALL LIMIT 1").fetchone()[0]
         warehouse.execute("UPDATE models SET params_total = 4e11 WHERE model_id = ?", [resized])
-        moved, namespace = warehouse.execute(
-            "SELECT model_id, uploader_namespace FROM daily_downloads JOIN model_attribution USING (model_id) "
-            "WHERE day = ? AND downloads > 0 AND uploader_category = uploader_country ORDER BY ALL LIMIT 1",
-            [CENSUSES[1]]).fetchone()
+        moved = move_an_old_models_country(warehouse)
         warehouse.execute("UPDATE models SET license = 'relicensed' WHERE model_id = ?", [moved])
-        warehouse.execute("UPDATE orgs SET country = 'NZ' WHERE lower(namespace) = lower(?)", [namespace])
         refresh_metrics(warehouse, CENSUSES[-1])
         daily = {t: warehouse.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in SHARE_TABLES}
         assert ("NZ",) in warehouse.execute(
@@ -359,14 +355,15 @@ class StopsAfter(dict):
             raise RefreshStopped(name)
 
 
-def move_an_old_models_country(con):
+def move_an_old_models_country(con) -> str:
     """The organisation of a model downloaded on the second census moves to another country:
-    the next refresh recomputes its history from there."""
-    namespace = con.execute(
-        "SELECT uploader_namespace FROM daily_downloads JOIN model_attribution USING (model_id) "
+    the next refresh recomputes its history from there. Returns the model."""
+    model_id, namespace = con.execute(
+        "SELECT model_id, uploader_namespace FROM daily_downloads JOIN model_attribution USING (model_id) "
         "WHERE day = ? AND downloads > 0 AND uploader_category = uploader_country ORDER BY ALL LIMIT 1",
-        [CENSUSES[1]]).fetchone()[0]
+        [CENSUSES[1]]).fetchone()
     con.execute("UPDATE orgs SET country = 'NZ' WHERE lower(namespace) = lower(?)", [namespace])
+    return model_id
 
 
 REFRESHED = ("daily_downloads", "monthly_downloads", *SHARE_TABLES, *KEPT_SUMS, "credited_models")
