@@ -1,5 +1,7 @@
-"""Benchmark 3's month-end steps, each in a process of its own for its peak memory.
+"""Benchmark 3's archive steps, each in a process of its own for its peak memory.
 
+    python -m benchmarks.archive_step fold HUBCENSUS_HOME YYYY-MM-DD
+        archive every census not archived yet, up to that day, at once (a backfill's step);
     python -m benchmarks.archive_step append HUBCENSUS_HOME YYYY-MM-DD
         archive the day's census after the month's other days (the daily flow's step),
         keeping a copy of its listing to compare with;
@@ -21,16 +23,24 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.archive import archive_census, archive_day, month_file, write_listing
+from pipeline.archive import archive_censuses, archive_days, month_file, unarchived_censuses, write_listing
 from pipeline.settings import Paths
 
 from . import peak_rss_bytes
 
 
+def fold(paths: Paths, day: date) -> dict:
+    days = [census for census in unarchived_censuses(paths) if census <= day]
+    started = time.perf_counter()
+    archive_censuses(paths, days)
+    return {"fold_days": len(days), "fold_s": time.perf_counter() - started,
+            "fold_peak_rss_mib": peak_rss_bytes() / 2**20}
+
+
 def append(paths: Paths, day: date) -> dict:
     shutil.copy(paths.census_day(day.isoformat()) / "models.parquet", paths.home / "benchmark-census.parquet")
     started = time.perf_counter()
-    archive_census(paths, day)
+    archive_censuses(paths, [day])
     return {"month_end_append_s": time.perf_counter() - started,
             "month_end_append_peak_rss_mib": peak_rss_bytes() / 2**20}
 
@@ -41,7 +51,7 @@ def replace(paths: Paths, day: date) -> dict:
     started = time.perf_counter()
     models = write_listing(paths, day, listing)
     rebuilt = time.perf_counter()
-    archive_day(paths, day, listing)
+    archive_days(paths, {day: listing})
     figures = {
         "month_end_models": models,
         "month_end_rebuild_listing_s": rebuilt - started,
@@ -57,4 +67,4 @@ def replace(paths: Paths, day: date) -> dict:
 
 if __name__ == "__main__":
     step, home, day = sys.argv[1:]
-    print(json.dumps({"append": append, "replace": replace}[step](Paths(home=Path(home)), date.fromisoformat(day))))
+    print(json.dumps({"fold": fold, "append": append, "replace": replace}[step](Paths(home=Path(home)), date.fromisoformat(day))))

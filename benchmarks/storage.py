@@ -9,52 +9,63 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks import hub_world, stored_bytes
-from pipeline.archive import archive_census, month_file
-from pipeline.census import run_census
+from pipeline.archive import month_file
+from pipeline.census import Checkpoint, SnapshotRecord, commit_page, finalize, start_work
 from pipeline.files import write_atomically
+from pipeline.hub_client import EXPAND, PAGE_SIZE, Page
+from pipeline.records import decode_page
 from pipeline.settings import Paths
-from pipeline.simulated_hub import SimulatedHub, World
+from pipeline.simulated_hub import World
+from pipeline.simulated_hub.world import midnight
 from pipeline.warehouse import connect, load_census
 
 DAYS = 30
+# The page numbers of the older half's renderer start past any listing's pages (2,600 at the
+# issue's size), so that the census's compaction, which takes pages in file name order,
+# keeps the Hub's order: newest first.
+OLDER_HALF_FIRST_PAGE = 5_000_001
 
 
 def storage(scale: float, home: Path) -> dict:
-    """Thirty censuses, each loaded and archived as the daily flow does (the last one in a
-    process of its own, `archive_step`, for its peak memory). The peer is each day's listing
-    (census/date=D/models.parquet) as the census wrote it, before archiving.
+    """Thirty daily censuses, each loaded into the warehouse. The peer is each day's listing
+    (census/date=D/models.parquet) as the census wrote it. After the 29th day the 29
+    listings are archived at once (as a backfill does), then the 30th is archived after
+    them, as the daily flow does (each step in a process of its own, `archive_step`, for
+    its peak memory).
+
+    The censuses are rendered from the simulated Hub's `World` in-process, without HTTP
+    (`ListingRenderers`): the bytes do not depend on how the listing travelled, and
+    rendering 75M items through the HTTP server would take 7 hours at the issue's size.
 
     Each finished day's figures are kept in `home`/days.jsonl, so a run stopped part-way
-    (30 days at 2.5M models take hours) resumes after its last finished day; `home` is
-    removed once the figures are out."""
+    resumes after its last finished day; `home` is removed once the figures are out."""
     world = hub_world(scale)
     paths = Paths(home=home)
     done = _finished_days(home, world)
-    for offset in range(len(done), DAYS):
-        day = world.anchor + timedelta(days=offset)
-        with _hub(world, day) as url:
-            record = run_census(paths, url)
-        listing_bytes = (paths.census_day(record.snapshot_date) / "models.parquet").stat().st_size
-        with connect(paths) as con:
-            load_census(con, paths, day)
-        figures = {"day": day.isoformat(), "models": record.models, "listing_bytes": listing_bytes}
-        if offset < DAYS - 1:
+    with ListingRenderers(world) as renderers:
+        for offset in range(len(done), DAYS):
+            day = world.anchor + timedelta(days=offset)
             started = time.perf_counter()
-            archive_census(paths, day)
-            figures["archive_s"] = time.perf_counter() - started
-        else:
-            month_end = _step("append", paths, day) | _step("replace", paths, day)
-            figures |= {"archive_s": month_end["month_end_append_s"], "month_end": month_end}
-        done.append(figures)
-        write_atomically(home / "days.jsonl", "".join(json.dumps(day) + "\n" for day in done).encode())
+            record = renderers.census(paths, day)
+            census_seconds = time.perf_counter() - started
+            listing_bytes = (paths.census_day(record.snapshot_date) / "models.parquet").stat().st_size
+            with connect(paths) as con:
+                load_census(con, paths, day)
+            figures = {"day": day.isoformat(), "models": record.models, "listing_bytes": listing_bytes,
+                       "census_s": census_seconds}
+            if offset == DAYS - 2:
+                figures["fold"] = _step("fold", paths, day)
+            elif offset == DAYS - 1:
+                figures["month_end"] = _step("append", paths, day) | _step("replace", paths, day)
+            done.append(figures)
+            write_atomically(home / "days.jsonl", "".join(json.dumps(day) + "\n" for day in done).encode())
     model_days = sum(figures["models"] for figures in done)
     listing_bytes = sum(figures["listing_bytes"] for figures in done)
-    archive_seconds = [figures["archive_s"] for figures in done]
     months = {month_file(paths, world.anchor + timedelta(days=offset)) for offset in range(DAYS)}
     archive_bytes = sum(path.stat().st_size for path in months)
     census_bytes = sum(path.stat().st_size for path in paths.census.rglob("*") if path.is_file())
@@ -70,10 +81,95 @@ def storage(scale: float, home: Path) -> dict:
         "census_folder_bytes_per_model_day": census_bytes / model_days,
         "peer_over_census_folder": listing_bytes / census_bytes,
         "warehouse_bytes_per_model_day": warehouse_bytes / model_days,
-        "archive_day_mean_s": sum(archive_seconds) / DAYS,
-        "archive_day_max_s": max(archive_seconds),
+        "render_census_mean_s": sum(figures["census_s"] for figures in done) / DAYS,
+        **done[-2]["fold"],
         **done[-1]["month_end"],
     }
+
+
+class ListingRenderers:
+    """Two processes that render a day's census from the World, one for the models older
+    than the world's middle model and one for the newer ones, so that both cores render and
+    each keeps its models cached from one day to the next. Each writes its half as listing
+    pages the way the census writes the pages it fetches (`commit_page`: the items are
+    decoded from the JSON the simulated Hub would serve); the census's own `finalize`
+    compacts them into the day's listing and manifest."""
+
+    def __init__(self, world: World):
+        context = multiprocessing.get_context("spawn")
+        middle = world.models_at // 2
+        self._pipes, self._processes = [], []
+        for first_page, low, high in ((1, middle, None), (OLDER_HALF_FIRST_PAGE, 0, middle)):
+            parent, child = context.Pipe()
+            process = context.Process(target=_render, daemon=True,
+                                      args=(world.seed, world.models_at, world.anchor, low, high, first_page, child))
+            process.start()
+            child.close()
+            self._pipes.append(parent)
+            self._processes.append(process)
+
+    def census(self, paths: Paths, day: date) -> SnapshotRecord:
+        work = paths.in_progress / day.isoformat()
+        start_work(work)
+        halves = [work / f"half-{k}" for k in range(len(self._pipes))]
+        for pipe, half in zip(self._pipes, halves):
+            pipe.send((day, half))
+        checkpoints = [pipe.recv() for pipe in self._pipes]
+        for half in halves:
+            for folder in ("pages", "quarantine"):
+                for page in (half / folder).iterdir():
+                    page.rename(work / folder / page.name)
+            shutil.rmtree(half)
+        whole = replace(checkpoints[0], pages=sum(c.pages for c in checkpoints), rows=sum(c.rows for c in checkpoints),
+                        quarantined=sum(c.quarantined for c in checkpoints), next_url=None)
+        return finalize(paths, work, whole, complete=True)
+
+    def __enter__(self) -> ListingRenderers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for pipe in self._pipes:
+            pipe.close()  # a renderer ends when its pipe closes
+        for process in self._processes:
+            process.join(10)
+            process.terminate()
+
+
+def _render(seed: int, models_at: int, anchor: date, low: int, high: int | None, first_page: int, pipe) -> None:
+    """Render the census of each day sent through `pipe` for the models `low` to `high`
+    (None: the newest) into the folder sent with it; answer with its checkpoint."""
+    world = World(seed=seed, models_at=models_at, anchor=anchor, models_cached=None)
+    while True:
+        try:
+            day, work = pipe.recv()
+        except EOFError:
+            return
+        pipe.send(_render_day(world, day, low, high, work, first_page))
+
+
+def _render_day(world: World, day: date, low: int, high: int | None, work: Path, first_page: int) -> Checkpoint:
+    """The listing of `day` for the models `low` to `high`, newest first, as the simulated
+    Hub serves it (`SimulatedHub._page`), in pages of PAGE_SIZE items."""
+    start_work(work)
+    hub_time = midnight(day)
+    checkpoint = Checkpoint(day.isoformat(), "in-process", hub_time.isoformat(), hub_time.isoformat(), next_url=None)
+    top = world.count_created_before(hub_time)
+    items, number = [], first_page
+
+    def commit() -> None:
+        body = json.dumps(items, separators=(",", ":")).encode()
+        page = Page(url=f"world:{day}/{number}", items=decode_page(body), next_url=None, hub_time=hub_time, retries=0)
+        commit_page(work, checkpoint, page, number)
+
+    for i in range(top - 1 if high is None else min(high, top) - 1, low - 1, -1):
+        if world.visible(i, day):
+            items.append(world.item(i, day, EXPAND))
+            if len(items) == PAGE_SIZE:
+                commit()
+                items, number = [], number + 1
+    if items:
+        commit()
+    return checkpoint
 
 
 def _finished_days(home: Path, world: World) -> list[dict]:
@@ -90,37 +186,6 @@ def _finished_days(home: Path, world: World) -> list[dict]:
     if not progress.exists():
         return []
     return [json.loads(line) | {"resumed": True} for line in progress.read_text().splitlines()]
-
-
-@contextmanager
-def _hub(world: World, day: date):
-    """The simulated Hub for `day`, served by a process of its own, so that rendering the
-    listing (the slow part, in Python) runs on the other core from the census; yields its URL.
-    A new process (and port) each day: a census stopped part-way starts its day again."""
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    server = context.Process(target=_serve, args=(world.seed, world.models_at, world.anchor, day, child),
-                             daemon=True)
-    server.start()
-    child.close()  # the server's end: the pipe then closes when either side ends
-    try:
-        if not parent.poll(60):
-            raise RuntimeError(f"the simulated Hub's process did not start (exit code {server.exitcode})")
-        yield parent.recv()
-    finally:
-        parent.close()
-        server.join(10)
-        server.terminate()
-
-
-def _serve(seed: int, models_at: int, anchor: date, day: date, pipe) -> None:
-    """Serve until the benchmark closes its end of `pipe` or ends, however it ends."""
-    with SimulatedHub(World(seed=seed, models_at=models_at, anchor=anchor), day) as hub:
-        pipe.send(hub.url)
-        try:
-            pipe.recv()
-        except EOFError:
-            pass
 
 
 def _step(step: str, paths: Paths, day: date) -> dict:

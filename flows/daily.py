@@ -18,7 +18,7 @@ from prefect.artifacts import (
 )
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline.archive import archive_census, unarchived_censuses
+from pipeline.archive import archive_censuses, unarchived_censuses
 from pipeline.attribution import classify, coverage
 from pipeline.census import SnapshotRecord, run_census
 from pipeline.hub_client import HubRefused
@@ -88,8 +88,7 @@ def archive(home: str) -> list[date]:
     paths = Paths.from_env(home)
     with exclusive(paths.home / "census.lock", "the census store"):
         days = unarchived_censuses(paths)
-        for day in days:
-            archive_census(paths, day)
+        archive_censuses(paths, days)
     return days
 
 

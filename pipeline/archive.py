@@ -16,7 +16,7 @@ listed, sorted by model id then day:
 - `trending_score` as served (a float: differences would not round-trip exactly).
 
 The rows are cut into groups by fixed ranges of model ids (`MODELS_PER_GROUP` models each,
-from the month's first day), so that adding or replacing a day rewrites the month one
+from the month's first day), so that adding or replacing days rewrites the month one
 group at a time, in bounded memory. A listing's row order is the Hub's paging order, not
 data: a rebuilt listing is sorted by model id.
 """
@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -75,32 +75,37 @@ def archived_days(paths: Paths, day: date) -> list[date]:
     return [date.fromisoformat(d) for d in _read_meta(pq.ParquetFile(path))["days"]] if path.exists() else []
 
 
-def archive_day(paths: Paths, day: date, listing: Path) -> None:
-    """Put `listing` (a census's models.parquet) in the archive as the listing of `day`,
-    replacing any listing of that day already there. The month file is replaced atomically.
-    The caller holds the census lock (`census.lock`)."""
-    target = month_file(paths, day)
+def archive_days(paths: Paths, listings: Mapping[date, Path]) -> None:
+    """Put each listing (a census's models.parquet) in the archive as the listing of its
+    day, replacing any listing of that day already there; the days are of one month, whose
+    file is rewritten once, atomically, whatever their number (a backfill's month of days
+    costs about what one day does). The caller holds the census lock (`census.lock`)."""
+    if len({(day.year, day.month) for day in listings}) != 1:
+        raise ValueError(f"archive_days takes the days of one month, not {sorted(map(str, listings))}")
+    first_day = min(listings)
+    target = month_file(paths, first_day)
     old = pq.ParquetFile(target) if target.exists() else None
-    meta = _read_meta(old) if old else {"bounds": _bounds(listing), "days": [], "groups": []}
+    meta = _read_meta(old) if old else {"bounds": _bounds(listings[first_day]), "days": [], "groups": []}
     bounds = pl.Series(meta["bounds"], dtype=pl.String)
     work = paths.scratch / "archive"  # the census lock's holder's alone: a dead run's is stale
     shutil.rmtree(work, ignore_errors=True)
     try:
-        _split(listing, bounds, work / "day")
+        for day, listing in listings.items():
+            _split(listing, day, bounds, work / "days")
         old_groups = dict(zip(meta["groups"], range(len(meta["groups"]))))
-        # The daily case: a day after every archived one leaves the archived rows as they are.
-        appending = all(date.fromisoformat(archived) < day for archived in meta["days"])
-        days = sorted({*meta["days"], day.isoformat()})
+        # The daily case: days after every archived one leave the archived rows as they are.
+        appending = all(date.fromisoformat(archived) < first_day for archived in meta["days"])
+        days = sorted({*meta["days"], *(day.isoformat() for day in listings)})
         groups = []
         temporary = target.with_name(target.name + ".tmp")
         with pq.ParquetWriter(temporary, ARCHIVE_SCHEMA, **WRITER_OPTIONS) as writer:
             for group in range(len(bounds) + 1):
                 archived = old.read_row_group(old_groups[group]) if group in old_groups else None
-                folder = work / "day" / str(group)
-                added = _as_rows(pl.read_parquet(str(folder / "*.parquet")), day) if folder.exists() else None
+                folder = work / "days" / str(group)
+                added = _as_rows(pl.read_parquet(str(folder / "*.parquet"))) if folder.exists() else None
                 if archived is None and added is None:
                     continue
-                rows = (_appended if appending else _merged)(archived, added, day)
+                rows = _appended(archived, added, first_day) if appending else _merged(archived, added, listings)
                 if rows.num_rows:
                     writer.write_table(rows, row_group_size=rows.num_rows)
                     groups.append(group)
@@ -149,12 +154,15 @@ def unarchived_censuses(paths: Paths) -> list[date]:
             if (paths.census_day(day.isoformat()) / "models.parquet").exists()]
 
 
-def archive_census(paths: Paths, day: date) -> None:
-    """Move a finished census's listing into the archive. Re-running it after a crash
-    archives the same listing again: the result is the same."""
-    listing = paths.census_day(day.isoformat()) / "models.parquet"
-    archive_day(paths, day, listing)
-    listing.unlink()
+def archive_censuses(paths: Paths, days: list[date]) -> None:
+    """Move finished censuses' listings into the archive, each month's days at once.
+    Re-running it after a crash archives the same listings again: the result is the same."""
+    for month in sorted({(day.year, day.month) for day in days}):
+        listings = {day: paths.census_day(day.isoformat()) / "models.parquet"
+                    for day in days if (day.year, day.month) == month}
+        archive_days(paths, listings)
+        for listing in listings.values():
+            listing.unlink()
 
 
 def _read_meta(month: pq.ParquetFile) -> dict:
@@ -167,23 +175,25 @@ def _bounds(listing: Path) -> list[str]:
     return ids.gather_every(MODELS_PER_GROUP, offset=MODELS_PER_GROUP).to_list()
 
 
-def _split(listing: Path, bounds: pl.Series, folder: Path) -> None:
-    """The listing's rows into folder/<group>/, streamed batch by batch."""
+def _split(listing: Path, day: date, bounds: pl.Series, folder: Path) -> None:
+    """The listing's rows, with their day, into folder/<group>/, streamed batch by batch."""
     source = pq.ParquetFile(listing)
 
     def batches():
         for batch in source.iter_batches(batch_size=65_536):
             group = bounds.search_sorted(pl.Series(batch.column("model_id")), side="right").cast(pl.Int32)
-            yield batch.append_column("group", group.to_arrow())
+            yield (batch.append_column("group", group.to_arrow())
+                   .append_column("day", pa.array([day] * batch.num_rows, pa.date32())))
 
-    schema = source.schema_arrow.append(pa.field("group", pa.int32()))
+    schema = source.schema_arrow.append(pa.field("group", pa.int32())).append(pa.field("day", pa.date32()))
     ds.write_dataset(pa.RecordBatchReader.from_batches(schema, batches()), folder, format="parquet",
-                     partitioning=ds.partitioning(pa.schema([pa.field("group", pa.int32())])))
+                     partitioning=ds.partitioning(pa.schema([pa.field("group", pa.int32())])),
+                     basename_template=f"{day}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
 
 
-def _as_rows(listing: pl.DataFrame, day: date) -> pl.DataFrame:
-    """A listing's rows as decoded archive rows: the census columns and the day."""
-    return listing.select(CENSUS_SCHEMA.names).with_columns(day=pl.lit(day, pl.Date))
+def _as_rows(listings: pl.DataFrame) -> pl.DataFrame:
+    """Listings' rows as decoded archive rows: the census columns and the day."""
+    return listings.select(*CENSUS_SCHEMA.names, "day")
 
 
 def _first_of_model() -> pl.Expr:
@@ -205,23 +215,24 @@ def _encode(rows: pl.DataFrame) -> pa.Table:
     return encoded.to_arrow().cast(ARCHIVE_SCHEMA)
 
 
-def _appended(archived: pa.Table | None, added: pl.DataFrame | None, day: date) -> pa.Table:
-    """A group's archived rows with a later day's decoded rows added: the new rows encoded
-    against each model's last archived row, the archived rows kept as they are."""
+def _appended(archived: pa.Table | None, added: pl.DataFrame | None, first_day: date) -> pa.Table:
+    """A group's archived rows with the decoded rows of later days (`first_day` on) added:
+    the new rows encoded against each model's last archived row, the archived rows kept as
+    they are."""
     if added is None:
         return archived.cast(ARCHIVE_SCHEMA)
     if archived is None:
-        return _encode(added.sort("model_id"))
+        return _encode(added.sort("model_id", "day"))
     last_rows = _decode_last_rows(archived)
-    new_rows = _encode(pl.concat([last_rows, added]).sort("model_id", "day")).filter(pc.field("day") == day)
+    new_rows = _encode(pl.concat([last_rows, added]).sort("model_id", "day")).filter(pc.field("day") >= first_day)
     return pa.concat_tables([archived.cast(ARCHIVE_SCHEMA), new_rows]).sort_by([("model_id", "ascending"),
                                                                                 ("day", "ascending")])
 
 
-def _merged(archived: pa.Table | None, added: pl.DataFrame | None, day: date) -> pa.Table:
-    """A group's archived rows with `day`'s rows put in place of any archived ones of that
-    day: every row decoded and encoded again."""
-    kept = [] if archived is None else [_decode(archived).filter(pl.col("day") != day)]
+def _merged(archived: pa.Table | None, added: pl.DataFrame | None, days: Iterable[date]) -> pa.Table:
+    """A group's archived rows with the added days' rows put in place of any archived ones
+    of those days: every row decoded and encoded again."""
+    kept = [] if archived is None else [_decode(archived).filter(~pl.col("day").is_in(list(days)))]
     return _encode(pl.concat([*kept, *([] if added is None else [added])]).sort("model_id", "day"))
 
 

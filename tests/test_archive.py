@@ -53,11 +53,11 @@ def test_every_day_is_rebuilt_exactly_in_any_order(censuses, tmp_path, monkeypat
     monkeypatch.setattr(archive, "MODELS_PER_GROUP", 500)  # several groups, new models inside them
     in_order, shuffled = Paths(home=tmp_path / "in_order"), Paths(home=tmp_path / "shuffled")
     for day in DAYS:
-        archive.archive_day(in_order, day, censuses[day])
+        archive.archive_days(in_order, {day: censuses[day]})
     days = list(DAYS)
     random.Random(1).shuffle(days)
     for day in days:
-        archive.archive_day(shuffled, day, censuses[day])
+        archive.archive_days(shuffled, {day: censuses[day]})
     assert [p.name for p in sorted(in_order.census.glob("month=*"))] == ["month=2026-01.parquet",
                                                                         "month=2026-02.parquet"]
     assert archive.archived_days(in_order, date(2026, 2, 1)) == [d for d in DAYS if d.month == 2]
@@ -79,14 +79,34 @@ def test_a_replaced_day_leaves_the_others_as_they_were(censuses, tmp_path):
     paths = Paths(home=tmp_path / "home")
     january = [d for d in DAYS if d.month == 1]
     for day in january:
-        archive.archive_day(paths, day, censuses[day])
+        archive.archive_days(paths, {day: censuses[day]})
     middle = january[1]
-    archive.archive_day(paths, middle, censuses[january[-1]])  # a wrong listing for the middle day...
+    archive.archive_days(paths, {middle: censuses[january[-1]]})  # a wrong listing for the middle day...
     assert rebuilt(paths, middle, tmp_path).equals(pl.read_parquet(censuses[january[-1]]).sort("model_id"))
-    archive.archive_day(paths, middle, censuses[middle])  # ...replaced by the right one
+    archive.archive_days(paths, {middle: censuses[middle]})  # ...replaced by the right one
     for day in january:
         assert rebuilt(paths, day, tmp_path).equals(pl.read_parquet(censuses[day]).sort("model_id")), day
     assert archive.archived_days(paths, middle) == january
+
+
+def test_days_archived_at_once_make_the_file_archiving_them_one_by_one_makes(censuses, tmp_path, monkeypatch):
+    monkeypatch.setattr(archive, "MODELS_PER_GROUP", 500)
+    january = [d for d in DAYS if d.month == 1]
+    daily, at_once = Paths(home=tmp_path / "daily"), Paths(home=tmp_path / "at_once")
+    for day in january:
+        archive.archive_days(daily, {day: censuses[day]})
+    archive.archive_days(at_once, {day: censuses[day] for day in january[:2]})
+    archive.archive_days(at_once, {day: censuses[day] for day in january[2:]})  # appended after them
+    assert archive.month_file(at_once, START).read_bytes() == archive.month_file(daily, START).read_bytes()
+    # two days replaced at once, with each other's listings, then put right at once
+    swapped = {january[1]: censuses[january[3]], january[3]: censuses[january[1]]}
+    archive.archive_days(at_once, swapped)
+    for day, listing in swapped.items():
+        assert rebuilt(at_once, day, tmp_path).equals(pl.read_parquet(listing).sort("model_id")), day
+    archive.archive_days(at_once, {day: censuses[day] for day in swapped})
+    assert archive.month_file(at_once, START).read_bytes() == archive.month_file(daily, START).read_bytes()
+    with pytest.raises(ValueError, match="the days of one month"):
+        archive.archive_days(at_once, {DAYS[0]: censuses[DAYS[0]], DAYS[-1]: censuses[DAYS[-1]]})
 
 
 def _listing(rows: list[dict]) -> pa.Table:
@@ -122,7 +142,7 @@ def test_nulls_and_changing_metadata_round_trip(tmp_path, monkeypatch):
     paths = Paths(home=tmp_path / "home")
     for day, rows in days.items():
         pq.write_table(_listing(rows), tmp_path / f"{day}.parquet")
-        archive.archive_day(paths, day, tmp_path / f"{day}.parquet")
+        archive.archive_days(paths, {day: tmp_path / f"{day}.parquet"})
     for day, rows in days.items():
         expected = pl.from_arrow(_listing(sorted(rows, key=lambda row: row["model_id"])))
         assert rebuilt(paths, day, tmp_path).equals(expected), day
@@ -144,7 +164,7 @@ def test_a_load_reads_an_archived_census_rebuilt(censuses, tmp_path):
     assert archive.unarchived_censuses(paths) == [day]
     with archive.day_listing(paths, day) as listing:
         assert listing == paths.census_day(day.isoformat()) / "models.parquet"
-    archive.archive_census(paths, day)
+    archive.archive_censuses(paths, [day])
     assert archive.unarchived_censuses(paths) == []
     with archive.day_listing(paths, day) as listing:
         assert pl.read_parquet(listing).equals(pl.read_parquet(censuses[day]).sort("model_id"))

@@ -131,7 +131,8 @@ class World:
     going at the same growth rate after it, so later days have more models.
     """
 
-    def __init__(self, seed: int = 0, models_at: int = 3000, anchor: date = date(2026, 1, 1)):
+    def __init__(self, seed: int = 0, models_at: int = 3000, anchor: date = date(2026, 1, 1),
+                 models_cached: int | None = 65_536):
         if models_at < 100:
             raise ValueError("the simulated world needs at least 100 models")
         self.seed = seed
@@ -143,7 +144,9 @@ class World:
         self._scale = (math.exp(self._growth * span) - 1.0) / models_at
         self._lab_cumulative = _cumulative([lab.weight for lab in LABS])
         self._uploaders = max(20, models_at // 6)
-        self.static = lru_cache(maxsize=65_536)(self._static)  # bounded: a 2.5M world is not held
+        # Bounded by default, so that a 2.5M world is not held; None holds every model listed
+        # (about 1 KiB each), for a process that renders the same models day after day.
+        self.static = lru_cache(maxsize=models_cached)(self._static)
 
     # -- hashing ---------------------------------------------------------------------------
     def _u(self, i: int, salt: int) -> float:
