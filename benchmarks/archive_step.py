@@ -1,7 +1,8 @@
 """Benchmark 3's archive steps, each in a process of its own for its peak memory.
 
     python -m benchmarks.archive_step fold HUBCENSUS_HOME YYYY-MM-DD
-        archive every census not archived yet, up to that day, at once (a backfill's step);
+        archive every census not archived yet, up to that day, at once (the step a
+        backfill, or a run after failed archive steps, takes);
     python -m benchmarks.archive_step append HUBCENSUS_HOME YYYY-MM-DD
         archive the day's census after the month's other days (the daily flow's step),
         keeping a copy of its listing to compare with;

@@ -25,6 +25,9 @@ from pipeline.simulated_hub.world import midnight
 from pipeline.warehouse import connect, load_census
 
 DAYS = 30
+# Kept with a run's progress: a run left by another version of this benchmark (its days'
+# figures and steps differ) is not resumed. 2: censuses rendered without HTTP, 29 days folded.
+BENCHMARK_VERSION = 2
 # The page numbers of the older half's renderer start past any listing's pages (2,600 at the
 # issue's size), so that the census's compaction, which takes pages in file name order,
 # keeps the Hub's order: newest first.
@@ -38,8 +41,8 @@ def storage(scale: float, home: Path) -> dict:
     them, as the daily flow does (each step in a process of its own, `archive_step`, for
     its peak memory).
 
-    The censuses are rendered from the simulated Hub's `World` in-process, without HTTP
-    (`ListingRenderers`): the bytes do not depend on how the listing travelled, and
+    The censuses are rendered from the simulated Hub's `World` by two processes of the
+    benchmark's, without HTTP (`ListingRenderers`): the bytes do not depend on how the listing travelled, and
     rendering 75M items through the HTTP server would take 7 hours at the issue's size.
 
     Each finished day's figures are kept in `home`/days.jsonl, so a run stopped part-way
@@ -120,8 +123,9 @@ class ListingRenderers:
                 for page in (half / folder).iterdir():
                     page.rename(work / folder / page.name)
             shutil.rmtree(half)
-        whole = replace(checkpoints[0], pages=sum(c.pages for c in checkpoints), rows=sum(c.rows for c in checkpoints),
-                        quarantined=sum(c.quarantined for c in checkpoints), next_url=None)
+        # the halves' page counts, not their last page numbers (the older half's start high)
+        whole = replace(checkpoints[0], pages=len(list((work / "pages").iterdir())),
+                        rows=sum(c.rows for c in checkpoints), quarantined=sum(c.quarantined for c in checkpoints))
         return finalize(paths, work, whole, complete=True)
 
     def __enter__(self) -> ListingRenderers:
@@ -136,8 +140,8 @@ class ListingRenderers:
 
 
 def _render(seed: int, models_at: int, anchor: date, low: int, high: int | None, first_page: int, pipe) -> None:
-    """Render the census of each day sent through `pipe` for the models `low` to `high`
-    (None: the newest) into the folder sent with it; answer with its checkpoint."""
+    """Render the census of each day sent through `pipe` for the models `low` to just
+    `high` (None: the newest) into the folder sent with it; answer with its checkpoint."""
     world = World(seed=seed, models_at=models_at, anchor=anchor, models_cached=None)
     while True:
         try:
@@ -148,12 +152,11 @@ def _render(seed: int, models_at: int, anchor: date, low: int, high: int | None,
 
 
 def _render_day(world: World, day: date, low: int, high: int | None, work: Path, first_page: int) -> Checkpoint:
-    """The listing of `day` for the models `low` to `high`, newest first, as the simulated
-    Hub serves it (`SimulatedHub._page`), in pages of PAGE_SIZE items."""
+    """The listing of `day` for the models `low` to just `high`, newest first, as the
+    simulated Hub serves it (`SimulatedHub._page`), in pages of PAGE_SIZE items."""
     start_work(work)
     hub_time = midnight(day)
-    checkpoint = Checkpoint(day.isoformat(), "in-process", hub_time.isoformat(), hub_time.isoformat(), next_url=None)
-    top = world.count_created_before(hub_time)
+    checkpoint = Checkpoint(day.isoformat(), "world (rendered, no HTTP)", hub_time.isoformat(), hub_time.isoformat(), next_url=None)
     items, number = [], first_page
 
     def commit() -> None:
@@ -161,12 +164,11 @@ def _render_day(world: World, day: date, low: int, high: int | None, work: Path,
         page = Page(url=f"world:{day}/{number}", items=decode_page(body), next_url=None, hub_time=hub_time, retries=0)
         commit_page(work, checkpoint, page, number)
 
-    for i in range(top - 1 if high is None else min(high, top) - 1, low - 1, -1):
-        if world.visible(i, day):
-            items.append(world.item(i, day, EXPAND))
-            if len(items) == PAGE_SIZE:
-                commit()
-                items, number = [], number + 1
+    for i in world.listing(day, oldest=low, below=high):
+        items.append(world.item(i, day, EXPAND))
+        if len(items) == PAGE_SIZE:
+            commit()
+            items, number = [], number + 1
     if items:
         commit()
     return checkpoint
@@ -176,11 +178,12 @@ def _finished_days(home: Path, world: World) -> list[dict]:
     """The days an earlier run of the same world finished in `home`, marked as resumed."""
     home.mkdir(parents=True, exist_ok=True)
     world_file, progress = home / "world.json", home / "days.jsonl"
-    this_world = {"seed": world.seed, "models_at": world.models_at, "anchor": world.anchor.isoformat()}
+    this_world = {"seed": world.seed, "models_at": world.models_at, "anchor": world.anchor.isoformat(),
+                  "benchmark": BENCHMARK_VERSION}
     if not world_file.exists():
         world_file.write_text(json.dumps(this_world))
     elif json.loads(world_file.read_text()) != this_world:
-        raise SystemExit(f"{home} holds an unfinished storage run of another world "
+        raise SystemExit(f"{home} holds an unfinished storage run of another world or benchmark "
                          f"({world_file.read_text()}, not {json.dumps(this_world)}): "
                          "rerun it with its own --scale, or remove the folder")
     if not progress.exists():

@@ -78,8 +78,9 @@ def archived_days(paths: Paths, day: date) -> list[date]:
 def archive_days(paths: Paths, listings: Mapping[date, Path]) -> None:
     """Put each listing (a census's models.parquet) in the archive as the listing of its
     day, replacing any listing of that day already there; the days are of one month, whose
-    file is rewritten once, atomically, whatever their number (a backfill's month of days
-    costs about what one day does). The caller holds the census lock (`census.lock`)."""
+    file is rewritten once, atomically, not once per day (at 2.5M models, 29 days in 24
+    minutes, where the 30th day alone takes 5: BENCHMARKS.md, 3.). The caller holds the
+    census lock (`census.lock`)."""
     if len({(day.year, day.month) for day in listings}) != 1:
         raise ValueError(f"archive_days takes the days of one month, not {sorted(map(str, listings))}")
     first_day = min(listings)
@@ -113,7 +114,7 @@ def archive_days(paths: Paths, listings: Mapping[date, Path]) -> None:
                 {"hubcensus": json.dumps({"bounds": meta["bounds"], "days": days, "groups": groups})})
         fsync_and_replace(temporary, target)
     finally:
-        shutil.rmtree(work)
+        shutil.rmtree(work, ignore_errors=True)  # not yet made if the first split failed
 
 
 def write_listing(paths: Paths, day: date, target: Path) -> int:

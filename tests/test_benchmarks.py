@@ -6,9 +6,16 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
+
+from benchmarks.storage import ListingRenderers
+from pipeline.census import run_census
+from pipeline.settings import Paths
+from pipeline.simulated_hub import SimulatedHub, World
 
 REPO = Path(__file__).parents[1]
 
@@ -25,7 +32,7 @@ def test_the_quick_benchmark_suite_runs(tmp_path):
     while not (progress.exists() and len(progress.read_text().splitlines()) >= 2):
         assert stopped.poll() is None and time.monotonic() < started + 300
         time.sleep(0.2)
-    os.killpg(stopped.pid, signal.SIGKILL)  # with the simulated Hub's process
+    os.killpg(stopped.pid, signal.SIGKILL)  # with its processes rendering the censuses
     stopped.wait()
     done = subprocess.run(QUICK + ["--work", str(tmp_path)],
                           cwd=REPO, check=True, capture_output=True, text=True, timeout=600)
@@ -34,6 +41,7 @@ def test_the_quick_benchmark_suite_runs(tmp_path):
     assert results["census_rate_limited"]["http_429"] == 0  # the client paces itself
     assert results["storage"]["model_days"] > 30 * 4000
     assert results["storage"]["days_resumed"] >= 2
+    assert results["storage"]["fold_days"] == 29  # archived at once before the 30th day's daily step
     assert results["storage"]["month_end_listing_rebuilt_exactly"] and results["storage"]["rearchived_month_identical"]
     assert results["metrics"]["headline_rows"] > 0
     assert results["metrics"]["daily_download_rows"] > 0
@@ -44,3 +52,23 @@ def test_the_quick_benchmark_suite_runs(tmp_path):
     assert results["queries_another_day"]["daily_download_rows"] > results["queries"]["daily_download_rows"]
     # the suite cleans up after itself: only the killed run's temporary folder is left, empty
     assert [list(folder.iterdir()) for folder in tmp_path.iterdir()] == [[]]
+
+
+def test_the_storage_benchmarks_censuses_rendered_without_http_are_the_censuses(tmp_path):
+    # Benchmark 3 renders its censuses from the World in two processes: the same listing
+    # (rows and their order) and manifest as the census of the simulated Hub.
+    world = World(seed=8, models_at=3000)
+    over_http, rendered = Paths(home=tmp_path / "http"), Paths(home=tmp_path / "rendered")
+    days = [world.anchor, world.anchor + timedelta(days=40)]  # new, deleted and hidden models between
+    with SimulatedHub(world, days[0]) as hub, ListingRenderers(world) as renderers:
+        for day in days:
+            hub.day = day
+            expected = run_census(over_http, hub.url)
+            record = renderers.census(rendered, day)
+            assert (record.snapshot_date, record.models, record.quarantined, record.complete) == \
+                (expected.snapshot_date, expected.models, expected.quarantined, expected.complete)
+            # each half of the models ends on a page of its own
+            assert record.pages in (expected.pages, expected.pages + 1)
+            assert pl.read_parquet(rendered.census_day(day.isoformat()) / "models.parquet").equals(
+                pl.read_parquet(over_http.census_day(day.isoformat()) / "models.parquet")), day
+    assert record.models > 3000

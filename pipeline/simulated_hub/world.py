@@ -189,10 +189,13 @@ class World:
         start = WORLD_START.date() + timedelta(days=block * 30 + int(self._u(i, 2000 + block) * 20))
         return start, start + timedelta(days=1 + int(self._u(i, 3000 + block) * 9))
 
-    def listing(self, day: date):
-        """Indices of the models public on `day`, newest first: the order of sort=createdAt."""
+    def listing(self, day: date, oldest: int = 0, below: int | None = None):
+        """Indices of the models public on `day`, newest first: the order of sort=createdAt;
+        of those from `oldest` to just `below` if given."""
         i = self.count_created_before(midnight(day)) - 1
-        while i >= 0:
+        if below is not None:
+            i = min(i, below - 1)
+        while i >= oldest:
             if self.visible(i, day):
                 yield i
             i -= 1
