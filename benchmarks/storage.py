@@ -42,8 +42,9 @@ def storage(scale: float, home: Path) -> dict:
     its peak memory).
 
     The censuses are rendered from the simulated Hub's `World` by two processes of the
-    benchmark's, without HTTP (`ListingRenderers`): the bytes do not depend on how the listing travelled, and
-    rendering 75M items through the HTTP server would take 7 hours at the issue's size.
+    benchmark's, without HTTP (`ListingRenderers`): the bytes do not depend on how the
+    listing travelled, and rendering 75M items through the HTTP server would take 7 hours
+    at the issue's size.
 
     Each finished day's figures are kept in `home`/days.jsonl, so a run stopped part-way
     resumes after its last finished day; `home` is removed once the figures are out."""
@@ -153,10 +154,11 @@ def _render(seed: int, models_at: int, anchor: date, low: int, high: int | None,
 
 def _render_day(world: World, day: date, low: int, high: int | None, work: Path, first_page: int) -> Checkpoint:
     """The listing of `day` for the models `low` to just `high`, newest first, as the
-    simulated Hub serves it (`SimulatedHub._page`), in pages of PAGE_SIZE items."""
+    simulated Hub serves it (both walk `World.listing`), in pages of PAGE_SIZE items."""
     start_work(work)
     hub_time = midnight(day)
-    checkpoint = Checkpoint(day.isoformat(), "world (rendered, no HTTP)", hub_time.isoformat(), hub_time.isoformat(), next_url=None)
+    checkpoint = Checkpoint(day.isoformat(), "world (rendered, no HTTP)", hub_time.isoformat(), hub_time.isoformat(),
+                            next_url=None)
     items, number = [], first_page
 
     def commit() -> None:

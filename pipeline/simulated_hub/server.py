@@ -272,13 +272,15 @@ class SimulatedHub:
                 raise ValueError("invalid cursor") from None
         author = options.get("author")
         world, day = self.world, self.day
-        top = world.count_created_before(midnight(day)) - 1
-        i = top if start is None else min(start, top)
         items = []
-        while i >= 0 and len(items) < size:
-            if world.visible(i, day) and (author is None or world.static(i).author == author):
+        for i in world.listing(day, below=None if start is None else start + 1):
+            if author is None or world.static(i).author == author:
                 items.append(world.item(i, day, tuple(expand) if expand else None))
-            i -= 1
+                if len(items) == size:
+                    break
+        else:
+            return items, None, page  # the listing's end
+        i -= 1  # the cursor: the next model to look at
         if i < 0:
             return items, None, page
         cursor = base64.urlsafe_b64encode(json.dumps({"$or": "createdAt", "i": i, "p": page + 1}).encode()).decode()
